@@ -42,3 +42,22 @@ def test_validator_says_when_quote_check_is_skipped(tmp_path):
     assert "SKIPPED: quote and SHA-256 checks" in out and "absent.txt" in out
     code, out = run_validate(ROOT, {"IFIMES_SOURCE_TEXT": str(tmp_path / "absent.txt"), "CI": "true"})
     assert code == 1 and "source text not found" in out
+
+
+def test_readme_row_counts_are_current():
+    import re
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    dp = json.loads((ROOT / "datapackage.json").read_text())
+    for r in dp["resources"]:
+        m = re.search(rf"\| `{re.escape(r['path'])}` \| (\d+) \|", readme)
+        assert m, f"{r['path']} missing from the README's table of tables"
+        with open(ROOT / r["path"], encoding="utf-8") as fh:
+            assert int(m.group(1)) == sum(1 for _ in fh) - 1, f"README row count of {r['path']} is stale"
+
+
+def test_readme_opens_with_the_two_commands_ci_runs():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    first_block = readme.split("```")[1]
+    assert "make validate" in first_block and "make test" in first_block
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "make validate" in ci and "make test" in ci
