@@ -405,6 +405,35 @@ def rules_figures(df, ctx):
     )
 
 
+def rules_claims(df, ctx):
+    pair = dict(zip(df["claim_id"], df["contradicts_claim_id"]))
+
+    def value_needed(r):
+        return r.verdict not in ("corrected", "imprecise", "disputed") or r.value_verified != ""
+
+    def verdict_source(r):
+        if r.verdict == "unverifiable":
+            return r.verdict_source_id == "" or ctx.external(r.verdict_source_id)
+        return ctx.external(r.verdict_source_id)
+
+    def symmetric(r):
+        c = r.contradicts_claim_id
+        return c == "" or (c != r.claim_id and pair.get(c) == r.claim_id)
+
+    def unverifiable_note(r):
+        return r.verdict != "unverifiable" or r.note != ""
+
+    return merge(
+        {"value_verified": [rowwise(df, value_needed, "verified value", "a corrected, imprecise or disputed verdict needs value_verified (what the record says)")],
+         "verdict_source_id": [rowwise(df, verdict_source, "verdict source", "the verdict needs a source other than the article (only an unverifiable verdict may have none)")],
+         "verdict_quote": [rowwise(df, lambda r: (r.verdict_source_id == "") == (r.verdict_quote == ""), "verdict quote", "verdict_source_id and verdict_quote go together")],
+         "contradicts_claim_id": [rowwise(df, symmetric, "pair", "an internal contradiction must point at another claim that points back")],
+         "note": [rowwise(df, unverifiable_note, "why unverifiable", "an unverifiable verdict needs a note that says why")],
+         "value_as_stated": [rowwise(df, in_quote("value_as_stated"), "stated in quote", "value_as_stated does not occur in the row's quote")]},
+        provenance_rules(df, ctx),
+    )
+
+
 def rules_plain(df, ctx):
     return provenance_rules(df, ctx)
 
@@ -414,7 +443,7 @@ RULES = {
     "agreements": rules_agreements, "agreement_parties": rules_agreement_parties,
     "memberships": rules_memberships, "territory_control": rules_territory_control,
     "resolutions": rules_resolutions, "events": rules_events, "event_parties": rules_plain,
-    "provisions": rules_plain, "figures": rules_figures,
+    "provisions": rules_plain, "figures": rules_figures, "claims": rules_claims,
 }
 
 

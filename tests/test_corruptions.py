@@ -369,3 +369,25 @@ def test_report_lists_every_problem_in_one_run(pkg):
     set_cell(pkg, "figures", 4, "note", "=1+1")
     out = expect(pkg, f"data/parties.csv:{row}:kind", "data/events.csv:3:locator", "data/figures.csv:4:note")
     assert re.search(r"^3 problem\(s\) found", out, re.M), out
+
+
+# ------------------------------------------------------------------ claims and verdicts
+def test_corrected_verdict_without_verified_value(pkg):
+    row = first_row(pkg, "claims", "verdict", lambda v: v == "corrected")
+    set_cell(pkg, "claims", row, "value_verified", "")
+    expect(pkg, f"data/claims.csv:{row}:value_verified", "needs value_verified")
+
+
+def test_confirmed_verdict_sourced_to_the_article(pkg):
+    row = first_row(pkg, "claims", "verdict", lambda v: v == "confirmed")
+    set_cell(pkg, "claims", row, "verdict_source_id", "ifimes-2020")
+    expect(pkg, f"data/claims.csv:{row}:verdict_source_id", "other than the article")
+
+
+def test_contradiction_that_does_not_point_back(pkg):
+    row = first_row(pkg, "claims", "contradicts_claim_id")
+    rows = read(pkg, "claims")
+    other = rows[row - 1][rows[0].index("contradicts_claim_id")]
+    orow = next(i for i, r in enumerate(rows[1:], start=2) if r[0] == other)
+    set_cell(pkg, "claims", orow, "contradicts_claim_id", "")
+    expect(pkg, f"data/claims.csv:{row}:contradicts_claim_id", "points back")
