@@ -193,11 +193,14 @@ def external_source(df, ctx, field, value_field=None):
     """field (a *_source_id) names a non-article source whenever value_field is filled, and only then."""
     def ok(r):
         s = getattr(r, field)
-        if value_field is not None and getattr(r, value_field) == "":
+        if value_field is None:
+            return ctx.external(s)
+        if getattr(r, value_field) == "":
             return s == ""
-        return s == "" or ctx.external(s)
-    need = f"when {value_field} is given" if value_field else ""
-    return {field: [rowwise(df, ok, "external source", f"must name a source other than the article (sources.csv) {need}, and be empty when there is no value".replace("  ", " "))]}
+        return ctx.external(s)
+    if value_field is None:
+        return {field: [rowwise(df, ok, "external source", "must name a source other than the article (sources.csv)")]}
+    return {field: [rowwise(df, ok, "external source", f"must name a source other than the article (sources.csv) when {value_field} is given, and be empty when it is not")]}
 
 
 def requires(df, field, when, what):
@@ -341,6 +344,7 @@ def rules_agreements(df, ctx):
         external_source(df, ctx, "name_canonical_source_id", "name_canonical"),
         external_source(df, ctx, "kind_source_id", "kind"),
         external_source(df, ctx, "place_source_id", "place"),
+        external_source(df, ctx, "pax_source_id", "pax_id"),
         date_rules(df, ctx, "date"),
         provenance_rules(df, ctx),
     )
@@ -434,6 +438,14 @@ def rules_claims(df, ctx):
     )
 
 
+def rules_statement_points(df, ctx):
+    return merge(
+        {"locator": [rowwise(df, lambda r: r.locator == f"pt{r.point}", "point locator", "locator must be ptN for the row's point N")]},
+        external_source(df, ctx, "source_id"),
+        provenance_rules(df, ctx),
+    )
+
+
 def rules_plain(df, ctx):
     return provenance_rules(df, ctx)
 
@@ -444,6 +456,7 @@ RULES = {
     "memberships": rules_memberships, "territory_control": rules_territory_control,
     "resolutions": rules_resolutions, "events": rules_events, "event_parties": rules_plain,
     "provisions": rules_plain, "figures": rules_figures, "claims": rules_claims,
+    "statement_points": rules_statement_points,
 }
 
 

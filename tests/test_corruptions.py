@@ -391,3 +391,14 @@ def test_contradiction_that_does_not_point_back(pkg):
     orow = next(i for i, r in enumerate(rows[1:], start=2) if r[0] == other)
     set_cell(pkg, "claims", orow, "contradicts_claim_id", "")
     expect(pkg, f"data/claims.csv:{row}:contradicts_claim_id", "points back")
+
+
+def test_statement_point_with_wrong_locator(pkg):
+    set_cell(pkg, "statement_points", 2, "locator", "pt7")
+    expect(pkg, "data/statement_points.csv:2:locator", "ptN for the row's point")
+
+
+def test_crosswalk_without_outside_source(pkg):
+    row = first_row(pkg, "agreements", "pax_id")
+    set_cell(pkg, "agreements", row, "pax_source_id", "")
+    expect(pkg, f"data/agreements.csv:{row}:pax_source_id")

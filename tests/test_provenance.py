@@ -44,7 +44,7 @@ def test_every_quote_is_verbatim(article, table):
             if not article.contains(r["locator"], r["quote"]):
                 missing.append(f"{table}.csv:{i}:quote {r['quote']!r}")
     assert not missing
-    if table != "sources":
+    if table not in ("sources", "statement_points"):  # these two cite outside documents too
         assert checked > 0
 
 
