@@ -1,9 +1,9 @@
-# Two entry points, each sets itself up on first run: `make validate` and `make test`.
+# `make validate` and `make test` set themselves up on first run (.venv from requirements.txt).
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: validate test clean
+.PHONY: validate test docs release benchmark clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -14,9 +14,23 @@ $(VENV)/.installed: requirements.txt
 validate: $(VENV)/.installed
 	$(PY) scripts/validate.py
 
-## Run the test suite (includes validation of the real package and of corrupted copies).
+## Run the test suite (validation of the real package and of corrupted copies, release, readers).
 test: $(VENV)/.installed
 	$(PY) -m pytest -q
+
+## Regenerate what is generated from the data: README tables, codebook, figures.
+docs: $(VENV)/.installed
+	$(PY) scripts/make_readme_tables.py
+	$(PY) scripts/make_codebook.py
+	$(PY) scripts/make_figures.py
+
+## Build dist/: the release archive, the SQLite database and SHA256SUMS.
+release: validate
+	$(PY) scripts/build_release.py dist
+
+## Time full validation against bare frictionless at 1x, 10x, 100x and 1000x.
+benchmark: $(VENV)/.installed
+	$(PY) scripts/benchmark.py
 
 clean:
 	rm -rf $(VENV) dist .pytest_cache

@@ -71,6 +71,33 @@ def check_descriptor(root, out):
     return dp, schemas
 
 
+def check_versions(root, dp, out):
+    """One version everywhere: datapackage.json, CITATION.cff and the top release of CHANGELOG.md
+    (each file is compared when the package folder has it)."""
+    import re
+
+    import yaml
+
+    version = str(dp.get("version", ""))
+    cff = root / "CITATION.cff"
+    if cff.is_file():
+        try:
+            found = str((yaml.safe_load(cff.read_text(encoding="utf-8")) or {}).get("version", ""))
+        except yaml.YAMLError as e:
+            out.append(Problem("CITATION.cff", None, None, f"invalid YAML ({e})", "files"))
+        else:
+            if found != version:
+                out.append(Problem("CITATION.cff", None, "version", f"version differs from datapackage.json (found {show(found)}; expected {show(version)})", "files"))
+    log = root / "CHANGELOG.md"
+    if log.is_file():
+        for n, line in enumerate(log.read_text(encoding="utf-8").splitlines(), start=1):
+            m = re.match(r"## \[(\d+\.\d+\.\d+[^\]]*)\]", line)
+            if m:
+                if m.group(1) != version:
+                    out.append(Problem("CHANGELOG.md", n, None, f"top release differs from datapackage.json's version (found {show(m.group(1))}; expected {show(version)})", "files"))
+                break
+
+
 def run_frictionless(root, out):
     """Table Schema types, constraints, primary and foreign keys, as `frictionless validate` does."""
     from frictionless import Package, system
@@ -175,6 +202,8 @@ def validate(root: Path, quiet=False):
             if not ok:
                 skip.add(path)
     descriptor_ok = dp is not None and not any(p.layer == "json" for p in problems)
+    if dp is not None:
+        check_versions(root, dp, problems)
     if descriptor_ok:
         run_frictionless(root, problems)
     spath = source_path()

@@ -402,3 +402,25 @@ def test_crosswalk_without_outside_source(pkg):
     row = first_row(pkg, "agreements", "pax_id")
     set_cell(pkg, "agreements", row, "pax_source_id", "")
     expect(pkg, f"data/agreements.csv:{row}:pax_source_id")
+
+
+# ------------------------------------------------------------------ one version everywhere
+@pytest.fixture
+def pkg_with_release_files(pkg):
+    for f in ("CITATION.cff", "CHANGELOG.md"):
+        shutil.copy(ROOT / f, pkg / f)
+    return pkg
+
+
+def test_version_that_disagrees_in_citation(pkg_with_release_files):
+    p = pkg_with_release_files / "CITATION.cff"
+    p.write_text(re.sub(r"^version: .*$", "version: 9.9.9", p.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
+    expect(pkg_with_release_files, "CITATION.cff::version", "9.9.9")
+
+
+def test_version_that_disagrees_in_datapackage(pkg_with_release_files):
+    p = pkg_with_release_files / "datapackage.json"
+    dp = json.loads(p.read_text(encoding="utf-8"))
+    dp["version"] = "9.9.9"
+    p.write_text(json.dumps(dp, indent=2), encoding="utf-8")
+    expect(pkg_with_release_files, "CITATION.cff::version", re.compile(r"CHANGELOG\.md:\d+: top release differs"))
