@@ -1,4 +1,5 @@
 """The article's text: where it is, its locators (pN, fnN) and the folding used to compare quotes."""
+import functools
 import hashlib
 import os
 import re
@@ -20,6 +21,7 @@ def source_path() -> Path:
     return Path(os.environ.get("IFIMES_SOURCE_TEXT", DEFAULT_PATH))
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(s: str) -> str:
     """Fold for comparison: NFC, typographic quotes to ASCII, every run of whitespace to one space."""
     return _SPACE.sub(" ", unicodedata.normalize("NFC", s).translate(_QUOTES)).strip()

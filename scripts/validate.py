@@ -7,6 +7,7 @@ Usage: python scripts/validate.py [PACKAGE_DIR]
 """
 import argparse
 import json
+import multiprocessing as mp
 import os
 import sys
 from collections import defaultdict
@@ -123,6 +124,10 @@ def run_frictionless(root, out):
                 names = getattr(err, "field_names", None) or [None]
                 col = names[0]
                 msg = f"reference to a row that does not exist ({err.note})"
+            elif err.type == "constraint-error":
+                msg = f"value breaks a constraint of the schema ({found.removeprefix('; ')}; expected: {err.note})"
+            elif err.type == "type-error":
+                msg = f"value of the wrong type ({found.removeprefix('; ')}; expected: {err.note})"
             else:
                 msg = f"{err.title.lower()} ({err.note}{found})"
             out.append(Problem(rel, row, col, msg, "frictionless"))
@@ -131,7 +136,7 @@ def run_frictionless(root, out):
 
 
 def read_table(path):
-    return pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8", encoding_errors="replace", on_bad_lines="skip", engine="python")
+    return pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8", encoding_errors="replace", on_bad_lines="skip")
 
 
 def run_pandera(root, schemas, article, out, skip_files):
@@ -190,34 +195,66 @@ def dedupe(problems):
     return out
 
 
-def validate(root: Path, quiet=False):
+def start_frictionless(root):
+    """Start frictionless in a forked process (when there is a second core); returns a handle for
+    finish_frictionless. With one core, it runs here and now."""
+    if (os.cpu_count() or 1) < 2 or "fork" not in mp.get_all_start_methods():
+        out = []
+        run_frictionless(root, out)
+        return out
+    pool = mp.get_context("fork").Pool(1)
+    return pool, pool.apply_async(_frictionless_problems, (str(root),))
+
+
+def _frictionless_problems(root):
+    out = []
+    run_frictionless(Path(root), out)
+    return out
+
+
+def finish_frictionless(pending):
+    if isinstance(pending, list):
+        return pending
+    pool, result = pending
+    try:
+        return result.get()
+    finally:
+        pool.close()
+        pool.join()
+
+
+def validate(root: Path):
     root = root.resolve()
     problems = []
     dp, schemas = check_descriptor(root, problems)
-    skip = set()
-    for name, (path, schema) in schemas.items():
-        if (root / path).is_file():
-            csv_problems, ok = check_csv(root / path, path, [f["name"] for f in schema["fields"]])
-            problems += csv_problems
-            if not ok:
-                skip.add(path)
     descriptor_ok = dp is not None and not any(p.layer == "json" for p in problems)
     if dp is not None:
         check_versions(root, dp, problems)
-    if descriptor_ok:
-        run_frictionless(root, problems)
+    # frictionless and our own rules are independent: on a machine with more than one core,
+    # frictionless runs in a second process while the clean-CSV and Pandera rules run here.
+    pending = start_frictionless(root) if descriptor_ok else None
+    csv_problems, skip = [], set()
+    for name, (path, schema) in schemas.items():
+        if (root / path).is_file():
+            found, ok = check_csv(root / path, path, [f["name"] for f in schema["fields"]])
+            csv_problems += found
+            if not ok:
+                skip.add(path)
     spath = source_path()
     article = None
     notes = []
+    own = []
     if spath.is_file():
         article = Article(spath)
     elif os.environ.get("CI"):
-        problems.append(Problem(str(spath), None, None, "source text not found: CI must check every quote against it (set IFIMES_SOURCE_TEXT or provide ../shared)", "files"))
+        own.append(Problem(str(spath), None, None, "source text not found: CI must check every quote against it (set IFIMES_SOURCE_TEXT or provide ../shared)", "files"))
     else:
         notes.append(f"SKIPPED: quote and SHA-256 checks, because the source text is not at {spath} (set IFIMES_SOURCE_TEXT to its path).")
     if descriptor_ok:
-        run_pandera(root, schemas, article, problems, skip)
-    problems = dedupe(problems)
+        run_pandera(root, schemas, article, own, skip)
+    fric = finish_frictionless(pending) if pending is not None else []
+    # order of report: files and JSON, clean CSV, frictionless, then Pandera (dedupe keeps the first)
+    problems = dedupe(problems + csv_problems + fric + own)
     return problems, schemas, notes
 
 
@@ -249,12 +286,22 @@ def report(root, problems, schemas, notes, stream=sys.stdout):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("package", nargs="?", default=str(Path(__file__).resolve().parent.parent), help="folder holding datapackage.json")
+    ap.add_argument("--debug", action="store_true", help="show a traceback if the validator itself fails")
     args = ap.parse_args(argv)
     root = Path(args.package)
-    problems, schemas, notes = validate(root)
+    try:
+        problems, schemas, notes = validate(root)
+    except Exception as e:  # a fault of this script, not of the data: say so in one line
+        if args.debug:
+            raise
+        print(f"validate.py: internal error, not a data problem ({type(e).__name__}: {e}); rerun with --debug", file=sys.stderr)
+        return 2
     report(root, problems, schemas, notes)
     return 1 if problems else 0
 
 
 if __name__ == "__main__":
+    import signal
+
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `validate.py | head` ends quietly
     sys.exit(main())
