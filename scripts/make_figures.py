@@ -1,6 +1,7 @@
 """Draw the two figures in docs/figures/ as plain SVG, from the data and the schemas:
-  timeline.svg  every dated event of events.csv on a 1992-2021 axis (red: a date corrected from
-                another source, with the article's wording beside it);
+  timeline.svg  every dated event of events.csv on a 1992-2021 axis (blue: as the article states it;
+                green: refined or added from another source; red: corrected; the article's wording
+                beside every date that is not as stated);
   tables.svg    the tables with their primary keys (bold) and foreign keys (lines to the table referred to).
 The SVG is written by this script alone (no plotting library, no timestamps): the same data always
 gives the same bytes.
@@ -19,6 +20,7 @@ from rules import parse_edtf  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "figures"
 FONT = 'font-family="DejaVu Sans, Arial, sans-serif"'
+COLOURS = {"as_stated": "#1f77b4", "inferred": "#1f77b4", "refined": "#2ca02c", "added": "#2ca02c", "corrected": "#d62728"}
 
 
 def rows(name):
@@ -49,7 +51,7 @@ def timeline():
 
     h = y0 + step * len(events) + 40
     body = [f'<text x="10" y="24" font-size="16" font-weight="bold">Dated events in the IFIMES analysis of 3 December 2020</text>',
-            f'<text x="10" y="42" fill="#555">Blue: date as the article states it (a bar spans a month or a year). Red: date corrected from another source, the article\'s wording in brackets. Source: data/events.csv</text>']
+            f'<text x="10" y="42" fill="#555">Blue: date as the article states it (a bar spans a month or a year). Green: made precise or added from another source. Red: corrected. The article\'s wording in brackets. Source: data/events.csv</text>']
     for year in range(1992, 2022, 4):
         xx = x(dt.date(year, 1, 1))
         body.append(f'<line x1="{xx:.1f}" y1="{y0 - 8}" x2="{xx:.1f}" y2="{h - 30}" stroke="#eee"/>')
@@ -57,13 +59,15 @@ def timeline():
     for i, e in enumerate(events):
         y = y0 + 8 + i * step
         label = e["date_as_stated"]
-        body.append(f'<text x="10" y="{y + 4}" fill="#333">{escape(e["date"])}</text>')
         a, b, _ = parse_edtf(e["date"])
         if b > a:
             body.append(f'<line x1="{x(a):.1f}" y1="{y}" x2="{x(b):.1f}" y2="{y}" stroke="#9ecae1" stroke-width="5" stroke-linecap="round"/>')
-        colour = "#d62728" if e["date_basis"] == "corrected" else "#1f77b4"
+        colour = COLOURS[e["date_basis"]]
         body.append(f'<circle cx="{x(mid(e["date"])):.1f}" cy="{y}" r="4" fill="{colour}"/>')
-        text = f'[article: {label}] {e["description"]}' if e["date_basis"] == "corrected" else e["description"]
+        text = e["description"]
+        if e["date_basis"] != "as_stated":
+            text = f'[article: {label or "no date"}] {text}'
+        body.append(f'<text x="10" y="{y + 4}" fill="#333">{escape(e["date"])}</text>')
         body.append(f'<text x="{x1 + 20}" y="{y + 4}">{escape(text[:110] + ("…" if len(text) > 110 else ""))}</text>')
     return svg(1560, h, body)
 
