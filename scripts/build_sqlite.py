@@ -15,19 +15,18 @@ The same package always gives the same file (no timestamps; built in a temporary
 Usage: python scripts/build_sqlite.py [OUT]     (default: dist/ifimes-2020-karabakh.sqlite)
 """
 import csv
-import json
 import os
 import sqlite3
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from package import as_list, load_package  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "dist" / "ifimes-2020-karabakh.sqlite"
 SQL_TYPES = {"integer": ("INTEGER", int), "number": ("REAL", float)}
 
-
-def as_list(value):
-    return [value] if isinstance(value, str) else list(value or [])
 
 
 def quote(name):
@@ -37,14 +36,6 @@ def quote(name):
 def names(fields):
     return ", ".join(quote(f) for f in as_list(fields))
 
-
-def load_package(root):
-    """datapackage.json with each resource's schema loaded (a path or inline)."""
-    dp = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
-    for r in dp["resources"]:
-        s = r["schema"]
-        r["schema"] = json.loads((root / s).read_text(encoding="utf-8")) if isinstance(s, str) else s
-    return dp
 
 
 def creation_order(resources):

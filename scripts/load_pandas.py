@@ -6,7 +6,6 @@ a pandas Categorical whose categories are the enum's values, in the schema's ord
     from load_pandas import load_table, load_all
     events = load_table("events")          # or load_all()["events"]
 """
-import json
 import os
 from pathlib import Path
 

@@ -11,26 +11,17 @@ Usage:
 """
 import argparse
 import csv
-import json
 import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from package import as_list, load_package  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CODEBOOK = Path("docs/codebook.md")
 EXAMPLE_MAX = 60  # longer example values are cut here and end with "…"
 
 
-def as_list(value):
-    return [value] if isinstance(value, str) else list(value or [])
-
-
-def load_package(root):
-    """datapackage.json and, per resource, its schema (a path or inline)."""
-    dp = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
-    for r in dp["resources"]:
-        s = r["schema"]
-        r["schema"] = json.loads((root / s).read_text(encoding="utf-8")) if isinstance(s, str) else s
-    return dp
 
 
 def read_rows(root, resource):

@@ -9,12 +9,12 @@ Usage: python scripts/make_figures.py [--check]
 """
 import csv
 import datetime as dt
-import json
 import sys
 from html import escape
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from package import load_package  # noqa: E402
 from rules import parse_edtf  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,8 +50,8 @@ def timeline():
         return x0 + (x1 - x0) * (d - first).days / (last - first).days
 
     h = y0 + step * len(events) + 40
-    body = [f'<text x="10" y="24" font-size="16" font-weight="bold">Dated events in the IFIMES analysis of 3 December 2020</text>',
-            f'<text x="10" y="42" fill="#555">Blue: date as the article states it (a bar spans a month or a year). Green: made precise or added from another source. Red: corrected. The article\'s wording in brackets. Source: data/events.csv</text>']
+    body = ['<text x="10" y="24" font-size="16" font-weight="bold">Dated events in the IFIMES analysis of 3 December 2020</text>',
+            '<text x="10" y="42" fill="#555">Blue: date as the article states it (a bar spans a month or a year). Green: made precise or added from another source. Red: corrected. The article\'s wording in brackets. Source: data/events.csv</text>']
     for year in range(1992, 2022, 4):
         xx = x(dt.date(year, 1, 1))
         body.append(f'<line x1="{xx:.1f}" y1="{y0 - 8}" x2="{xx:.1f}" y2="{h - 30}" stroke="#eee"/>')
@@ -74,8 +74,7 @@ def timeline():
 
 # ------------------------------------------------------------------ tables and keys
 def tables():
-    dp = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
-    schemas = {r["name"]: json.loads((ROOT / r["schema"]).read_text(encoding="utf-8")) for r in dp["resources"]}
+    schemas = {r["name"]: r["schema"] for r in load_package(ROOT)["resources"]}
     cols, box_w, gap_x, gap_y, line_h = 4, 250, 70, 40, 15
     boxes, body = {}, []
     heights = {}

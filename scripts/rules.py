@@ -271,14 +271,22 @@ def rules_sources(df, ctx):
     )
 
 
+def iso_rules(df, code_col, name_col, lookup, what):
+    """The code exists in pycountry, and the recorded name is pycountry's name for it."""
+    def exists(r):
+        code = getattr(r, code_col)
+        return code == "" or lookup(code) is not None
+
+    def named(r):
+        code = getattr(r, code_col)
+        found = lookup(code) if code else None
+        return found is None or getattr(r, name_col) == found.name
+
+    return {code_col: [rowwise(df, exists, "ISO 3166 exists", f"no such {what} code in pycountry")],
+            name_col: [rowwise(df, named, "ISO name", f"{name_col} is not pycountry's name for {code_col} (the code names another place, or the name was changed)")]}
+
+
 def rules_parties(df, ctx):
-    def iso_ok(r):
-        return r.iso3 == "" or iso_country(r.iso3) is not None
-
-    def iso_name(r):
-        c = iso_country(r.iso3) if r.iso3 else None
-        return c is None or r.iso3_name == c.name
-
     def iso_kind(r):
         return (r.kind in ("state", "former_state")) == (r.iso3 != "")
 
@@ -286,9 +294,8 @@ def rules_parties(df, ctx):
         return r.affiliation_party_id != r.party_id
 
     return merge(
-        {"iso3": [rowwise(df, iso_ok, "ISO 3166 exists", "no such ISO 3166-1 (or ISO 3166-3) alpha-3 code in pycountry"),
-                  rowwise(df, iso_kind, "ISO for states", "a state or former state needs an iso3 code, and only they have one")],
-         "iso3_name": [rowwise(df, iso_name, "ISO name", "iso3_name is not pycountry's name for iso3 (the code names another place, or the name was changed)")],
+        iso_rules(df, "iso3", "iso3_name", iso_country, "ISO 3166-1 (or ISO 3166-3) alpha-3"),
+        {"iso3": [rowwise(df, iso_kind, "ISO for states", "a state or former state needs an iso3 code, and only they have one")],
          "affiliation_party_id": [rowwise(df, aff, "not self", "a party cannot be affiliated with itself")]},
         requires(df, "affiliation_party_id", lambda r: r.kind in ("person", "office", "organ"), "a person, office or organ needs the party it belongs to"),
         requires(df, "iso3_name", lambda r: r.iso3 != "", "an iso3 code needs its ISO name"),
@@ -312,13 +319,6 @@ def rules_territories(df, ctx):
             t = parent.get(t, "")
         return True
 
-    def iso_ok(r):
-        return r.iso3166_code == "" or iso_3166(r.iso3166_code) is not None
-
-    def iso_name(r):
-        c = iso_3166(r.iso3166_code) if r.iso3166_code else None
-        return c is None or r.iso3166_name == c.name
-
     def iso_in_parent_country(r):
         if "-" not in r.iso3166_code:
             return True
@@ -334,11 +334,10 @@ def rules_territories(df, ctx):
         return not (r.iso3166_code.startswith("AZ-") and r.name_az) or r.name_az == r.iso3166_name
 
     return merge(
+        iso_rules(df, "iso3166_code", "iso3166_name", iso_3166, "ISO 3166-1 alpha-2 or ISO 3166-2"),
         {"parent_territory_id": [rowwise(df, acyclic, "no cycle", "parent chain loops back to this territory")],
-         "iso3166_code": [rowwise(df, iso_ok, "ISO 3166 exists", "no such ISO 3166-1 alpha-2 or ISO 3166-2 code in pycountry"),
-                          rowwise(df, iso_in_parent_country, "ISO in parent", "ISO 3166-2 code belongs to another country than the territory's parent country"),
+         "iso3166_code": [rowwise(df, iso_in_parent_country, "ISO in parent", "ISO 3166-2 code belongs to another country than the territory's parent country"),
                           rowwise(df, country_code, "country code", "a country needs its ISO 3166-1 alpha-2 code")],
-         "iso3166_name": [rowwise(df, iso_name, "ISO name", "iso3166_name is not pycountry's name for iso3166_code (the code names another place, or the name was changed)")],
          "name_az": [rowwise(df, az_name, "az name", "name_az differs from the ISO 3166-2 name of the Azerbaijani subdivision")],
          "name_as_stated": [rowwise(df, in_quote("name_as_stated"), "stated in quote", "name_as_stated does not occur in the row's quote")]},
         requires(df, "iso3166_name", lambda r: r.iso3166_code != "", "an ISO code needs its ISO name"),

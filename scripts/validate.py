@@ -14,7 +14,6 @@ from collections import defaultdict
 from pathlib import Path
 
 import pandas as pd
-import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -14,6 +14,7 @@ import yaml
 from conftest import ROOT, copy_package
 
 import build_sqlite
+import package
 import check_cff
 
 # semver.org's regular expression for a version (no leading "v").
@@ -23,7 +24,7 @@ SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
 
 
 def datapackage():
-    return build_sqlite.load_package(ROOT)
+    return package.load_package(ROOT)
 
 
 def citation():
@@ -90,7 +91,8 @@ def test_codebook_check_notices_a_changed_schema(tmp_path):
     pkg = copy_package(tmp_path / "pkg")
     shutil.copytree(ROOT / "docs", pkg / "docs")
     (pkg / "scripts").mkdir()
-    shutil.copy2(ROOT / "scripts" / "make_codebook.py", pkg / "scripts")
+    for script in ("make_codebook.py", "package.py"):
+        shutil.copy2(ROOT / "scripts" / script, pkg / "scripts")
     assert run_codebook_check(pkg).returncode == 0
     schema_path = pkg / json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["resources"][0]["schema"]
     schema = json.loads(schema_path.read_text(encoding="utf-8"))
@@ -143,16 +145,16 @@ def test_sqlite_has_every_table_with_declared_types_and_no_fk_violation(con):
         fks = {(row[3], row[2], row[4]) for row in con.execute(f'PRAGMA foreign_key_list("{r["name"]}")')}
         for fk in r["schema"].get("foreignKeys", []):
             ref = fk["reference"]
-            for own, theirs in zip(build_sqlite.as_list(fk["fields"]), build_sqlite.as_list(ref["fields"])):
+            for own, theirs in zip(package.as_list(fk["fields"]), package.as_list(ref["fields"])):
                 assert (own, ref.get("resource") or r["name"], theirs) in fks, f"{r['name']}.{own}: FOREIGN KEY missing"
 
 
-@pytest.mark.parametrize("resource", [r["name"] for r in build_sqlite.load_package(ROOT)["resources"]])
+@pytest.mark.parametrize("resource", [r["name"] for r in package.load_package(ROOT)["resources"]])
 def test_sqlite_rows_equal_csv_rows(con, resource):
     """Every cell read back from SQLite, written as CSV text, equals the CSV's cell, in primary-key order."""
     r = next(x for x in datapackage()["resources"] if x["name"] == resource)
     fields = r["schema"]["fields"]
-    key = build_sqlite.as_list(r["schema"].get("primaryKey"))
+    key = package.as_list(r["schema"].get("primaryKey"))
     with open(ROOT / r["path"], encoding="utf-8", newline="") as fh:
         csv_rows = list(csv.reader(fh))[1:]
     if key:
@@ -180,7 +182,7 @@ def foreign_keys(to_self):
     for r in datapackage()["resources"]:
         for fk in r["schema"].get("foreignKeys", []):
             parent = fk["reference"].get("resource") or r["name"]
-            if len(build_sqlite.as_list(fk["fields"])) == 1 and (parent == r["name"]) == to_self:
+            if len(package.as_list(fk["fields"])) == 1 and (parent == r["name"]) == to_self:
                 return r, fk
     pytest.skip("no such foreign key in the package")
 
@@ -190,9 +192,9 @@ def test_sqlite_refuses_a_foreign_key_violation(con, to_self):
     r, fk = foreign_keys(to_self)
     names = [f["name"] for f in r["schema"]["fields"]]
     row = dict(zip(names, con.execute(f'SELECT * FROM "{r["name"]}" LIMIT 1').fetchone()))
-    for k in build_sqlite.as_list(r["schema"].get("primaryKey")):  # a new key, so only the FK can fail
+    for k in package.as_list(r["schema"].get("primaryKey")):  # a new key, so only the FK can fail
         row[k] = row[k] + 10**9 if isinstance(row[k], int) else f"{row[k]}-new-test-row"
-    row[build_sqlite.as_list(fk["fields"])[0]] = "no-such-id"
+    row[package.as_list(fk["fields"])[0]] = "no-such-id"
     marks = ", ".join("?" * len(names))
     with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
         con.execute(f'INSERT INTO "{r["name"]}" VALUES ({marks})', list(row.values()))
