@@ -2,7 +2,7 @@
 
 For each resource, in datapackage.json order: title, file, row count, primary key, foreign keys, and a
 table of its fields (type, constraints, description, an example value: the first non-empty cell of the
-column). Then every enum value, once per field. The output has no timestamps: the same package always
+column). Then every enum value, once per field, with its label from the field's `categories`. The output has no timestamps: the same package always
 gives the same file.
 
 Usage:
@@ -101,13 +101,15 @@ def render(root=ROOT):
             lines.append(row(code(f["name"]), ftype, constraints(f), f.get("description", ""),
                              example(rows, f["name"])))
         lines.append("")
-    lines += ["## Enum values", "", "Every value each enum field allows, in schema order.", ""]
+    lines += ["## Enum values", "", "Every value each enum field allows, in schema order, with its meaning "
+              "(the field's `categories` labels).", ""]
     for r in dp["resources"]:
         for f in r["schema"]["fields"]:
             values = f.get("constraints", {}).get("enum")
             if values:
+                label = {c["value"]: c.get("label", "") for c in f.get("categories", []) if isinstance(c, dict)}
                 lines += [f"### {r['name']}.{f['name']}", ""]
-                lines += [f"- {code(v)}" for v in dict.fromkeys(values)]
+                lines += [f"- {code(v)}" + (f": {label[v]}" if label.get(v) else "") for v in dict.fromkeys(values)]
                 lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 

@@ -131,6 +131,26 @@ def in_quote(field):
     return lambda r: getattr(r, field) == "" or fold(getattr(r, field)) in fold(r.quote)
 
 
+def stated_rule(df, ctx, field, locator_field="locator", anywhere=False, sep=None):
+    """field holds the article's own words: found verbatim at the row's locator (or anywhere in
+    the article); with sep, each of the parts it separates. Rows citing another source are skipped."""
+    art = ctx.article
+    if art is None:
+        return {}
+
+    def ok(r):
+        value = getattr(r, field)
+        if value == "" or ctx.source_kind.get(r.source_id) not in ARTICLE_SOURCES:
+            return True
+        parts = value.split(sep) if sep else [value]
+        if anywhere:
+            return all(any(art.contains(loc, part.strip()) for loc in art.raw) for part in parts)
+        return all(art.contains(getattr(r, locator_field), part.strip()) for part in parts)
+
+    where = "anywhere in the article" if anywhere else f"in the article at {locator_field}"
+    return {field: [rowwise(df, ok, "stated verbatim", f"{field} is not found verbatim {where}")]}
+
+
 def provenance_rules(df, ctx):
     """source_id / locator / quote on every row."""
     art = ctx.article
@@ -255,7 +275,7 @@ def rules_sources(df, ctx):
 
     return merge(
         requires(df, "url", lambda r: r.kind not in ARTICLE_SOURCES, "an outside source needs its url"),
-        requires(df, "access_date", lambda r: r.kind not in ARTICLE_SOURCES, "an outside source needs the date the maintainers read it"),
+        requires(df, "access_date", lambda r: r.kind not in ARTICLE_SOURCES and r.cited_in_source_id == "", "an outside source the maintainers read needs the date they read it"),
         requires(df, "sha256", lambda r: r.kind == "article", "the article needs the SHA-256 of the text the dataset was checked against"),
         {"sha256": [rowwise(df, sha, "sha256 matches", "SHA-256 differs from that of the source text on disk (the text changed, or the wrong file)")]},
         requires(df, "parent_source_id", lambda r: r.kind == "footnote", "a footnote needs its parent source"),
@@ -300,7 +320,8 @@ def rules_parties(df, ctx):
         requires(df, "affiliation_party_id", lambda r: r.kind in ("person", "office", "organ"), "a person, office or organ needs the party it belongs to"),
         requires(df, "iso3_name", lambda r: r.iso3 != "", "an iso3 code needs its ISO name"),
         external_source(df, ctx, "iso3_source_id", "iso3"),
-        {"name_as_stated": [rowwise(df, in_quote("name_as_stated"), "stated in quote", "name_as_stated does not occur in the row's quote")]},
+        {"name_as_stated": [rowwise(df, in_quote("name_as_stated"), "stated in quote", "name_as_stated does not occur in the row's quote")],
+         "office_as_stated": [rowwise(df, in_quote("office_as_stated"), "stated in quote", "office_as_stated does not occur in the row's quote")]},
         provenance_rules(df, ctx),
     )
 
@@ -356,6 +377,8 @@ def rules_agreements(df, ctx):
         external_source(df, ctx, "kind_source_id", "kind"),
         external_source(df, ctx, "place_source_id", "place"),
         external_source(df, ctx, "pax_source_id", "pax_id"),
+        stated_rule(df, ctx, "description_as_stated"),
+        stated_rule(df, ctx, "other_names_as_stated", anywhere=True, sep=" | "),
         date_rules(df, ctx, "date"),
         provenance_rules(df, ctx),
     )
@@ -366,13 +389,15 @@ def rules_agreement_parties(df, ctx):
         return r.representative_party_id == "" or ctx.party_kind.get(r.representative_party_id) in ("person", "office")
     return merge(
         {"representative_party_id": [rowwise(df, rep, "representative is a person", "representative must be a party of kind person or office")]},
+        stated_rule(df, ctx, "representative_office_as_stated", anywhere=True),
         provenance_rules(df, ctx),
     )
 
 
 def rules_memberships(df, ctx):
     return merge(
-        {"organisation_party_id": [rowwise(df, lambda r: r.member_party_id != r.organisation_party_id, "not self", "a party cannot be a member of itself")]},
+        {"organisation_party_id": [rowwise(df, lambda r: r.member_party_id != r.organisation_party_id, "not self", "a party cannot be a member of itself")],
+         "as_of_as_stated": [rowwise(df, in_quote("as_of_as_stated"), "stated in quote", "as_of_as_stated does not occur in the row's quote")]},
         provenance_rules(df, ctx),
     )
 
@@ -392,6 +417,7 @@ def rules_resolutions(df, ctx):
     return merge(
         {"number_as_stated": [rowwise(df, in_quote("number_as_stated"), "stated in quote", "number_as_stated does not occur in the row's quote")],
          "year_as_stated": [rowwise(df, in_quote("year_as_stated"), "stated in quote", "year_as_stated does not occur in the row's quote")]},
+        stated_rule(df, ctx, "demands_as_stated", locator_field="demands_locator"),
         external_source(df, ctx, "symbol_source_id", "symbol"),
         external_source(df, ctx, "adoption_date_source_id", "adoption_date"),
         provenance_rules(df, ctx),
@@ -457,6 +483,10 @@ def rules_statement_points(df, ctx):
     )
 
 
+def rules_provisions(df, ctx):
+    return merge(stated_rule(df, ctx, "description_as_stated"), provenance_rules(df, ctx))
+
+
 def rules_plain(df, ctx):
     return provenance_rules(df, ctx)
 
@@ -466,7 +496,7 @@ RULES = {
     "agreements": rules_agreements, "agreement_parties": rules_agreement_parties,
     "memberships": rules_memberships, "territory_control": rules_territory_control,
     "resolutions": rules_resolutions, "events": rules_events, "event_parties": rules_plain,
-    "provisions": rules_plain, "figures": rules_figures, "claims": rules_claims,
+    "provisions": rules_provisions, "figures": rules_figures, "claims": rules_claims,
     "statement_points": rules_statement_points,
 }
 

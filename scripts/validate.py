@@ -63,6 +63,11 @@ def check_descriptor(root, out):
                     out.append(Problem(rel, None, "foreignKeys", f"foreign key names no field (found {show(k)})", "json"))
             if ref.get("resource") not in names | {""}:
                 out.append(Problem(rel, None, "foreignKeys", f"foreign key points to no resource (found {show(ref.get('resource'))})", "json"))
+        for f in schema.get("fields", []):
+            cats = f.get("categories")
+            enum = f.get("constraints", {}).get("enum")
+            if cats is not None and [c.get("value") if isinstance(c, dict) else c for c in cats] != enum:
+                out.append(Problem(rel, None, f.get("name"), "categories and constraints.enum list different values (expected the same values in the same order)", "json"))
         schemas[name] = (path, schema)
     listed = {(root / r.get("path", "")).resolve() for r in resources}
     for csv_path in sorted((root / "data").glob("*.csv")):

@@ -424,3 +424,29 @@ def test_version_that_disagrees_in_datapackage(pkg_with_release_files):
     dp["version"] = "9.9.9"
     p.write_text(json.dumps(dp, indent=2), encoding="utf-8")
     expect(pkg_with_release_files, "CITATION.cff::version", re.compile(r"CHANGELOG\.md:\d+: top release differs"))
+
+
+def test_categories_that_disagree_with_the_enum(pkg):
+    p = pkg / "schemas" / "figures.schema.json"
+    s = json.loads(p.read_text(encoding="utf-8"))
+    field = next(f for f in s["fields"] if f["name"] == "qualifier")
+    field["categories"] = field["categories"][:-1]
+    p.write_text(json.dumps(s), encoding="utf-8")
+    expect(pkg, "schemas/figures.schema.json::qualifier", "categories and constraints.enum")
+
+
+def test_outside_source_read_without_access_date(pkg):
+    row = first_row(pkg, "sources", "source_id", lambda v: v == "az-mfa-trilateral-statement-2020")
+    set_cell(pkg, "sources", row, "access_date", "")
+    expect(pkg, f"data/sources.csv:{row}:access_date", "date they read it")
+
+
+def test_description_as_stated_not_verbatim(pkg):
+    row = first_row(pkg, "provisions", "provision_id", lambda v: v == "return-of-districts")
+    set_cell(pkg, "provisions", row, "description_as_stated", "Azerbaijan has returned its occupied areas")
+    expect(pkg, f"data/provisions.csv:{row}:description_as_stated", "not found verbatim")
+
+
+def test_demands_at_the_wrong_line(pkg):
+    set_cell(pkg, "resolutions", 2, "demands_locator", "p9")
+    expect(pkg, "data/resolutions.csv:2:demands_as_stated", "not found verbatim")

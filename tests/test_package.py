@@ -56,3 +56,13 @@ def test_readme_opens_with_the_two_commands_ci_runs():
     assert "make validate" in first_block and "make test" in first_block
     ci = (ROOT / ".ci" / "run").read_text()
     assert "make validate" in ci and "make test" in ci
+
+
+def test_cited_code_list_is_the_installed_pycountry():
+    """ISO codes are checked against pycountry; the version cited in sources.csv is the one installed."""
+    from importlib.metadata import version
+
+    with open(ROOT / "data" / "sources.csv", encoding="utf-8") as fh:
+        row = next(r for r in csv.DictReader(fh) if r["kind"] == "code_list")
+    assert f"pycountry {version('pycountry')}:" in row["title"]
+    assert row["url"].rstrip("/").endswith(version("pycountry"))
