@@ -2,8 +2,10 @@
 then Pandera (derived column rules + semantic and cross-table rules).
 
 Prints one line per problem, `file:row:column: what is wrong (found ...; expected ...)`, grouped
-per table, a summary per table and a count; exits 1 if anything is wrong, 0 otherwise.
-Usage: python scripts/validate.py [PACKAGE_DIR]
+per table, a summary per table and a count; exits 1 if anything is wrong, 0 otherwise (2 if this
+script itself fails). On a machine with two or more cores frictionless runs in a second process
+beside the clean-CSV and Pandera rules; the report is the same either way.
+Usage: python scripts/validate.py [PACKAGE_DIR] [--debug]
 """
 import argparse
 import json
