@@ -1,0 +1,53 @@
+"""The command line: python -m ifimes_karabakh COMMAND [options]; `--help` lists the commands.
+
+Exit codes: 0 done (or valid), 1 problems found (invalid data, stale generated files, a release
+refused), 2 the command itself failed. No command prints a traceback unless given --debug."""
+import argparse
+import signal
+import sys
+from pathlib import Path
+
+from . import REPO
+
+
+def cmd_validate(args):
+    from .validate import report, validate
+    res = validate(Path(args.package))
+    report(res)
+    return res.exit_code
+
+
+COMMANDS = {
+    "validate": (cmd_validate, "validate the package (default: this repository)"),
+}
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog="python -m ifimes_karabakh", description=__doc__.splitlines()[0])
+    ap.add_argument("--debug", action="store_true", help="show a traceback if the command itself fails")
+    sub = ap.add_subparsers(dest="command", required=True)
+    for cmd, (_, help_text) in COMMANDS.items():
+        p = sub.add_parser(cmd, help=help_text)
+        if cmd == "validate":
+            p.add_argument("package", nargs="?", default=str(REPO), help="folder holding datapackage.json")
+        if cmd in ("schemas", "docs"):
+            p.add_argument("--check", action="store_true", help="change nothing; exit 1 if a generated file is stale")
+        if cmd == "release":
+            p.add_argument("--out", default=str(REPO / "dist"), help="folder to write to (default dist/)")
+        if cmd == "benchmark":
+            p.add_argument("--scales", type=int, nargs="+", default=[1, 10, 100, 1000])
+    args = ap.parse_args(argv)
+    try:
+        return COMMANDS[args.command][0](args)
+    except KeyboardInterrupt:
+        return 130
+    except BaseException as e:  # a fault of the command, not of the data: one line, no traceback
+        if args.debug or isinstance(e, SystemExit):
+            raise
+        print(f"ifimes_karabakh {args.command}: internal error, not a data problem ({type(e).__name__}: {str(e)[:300]!r}); rerun with --debug", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `... | head` ends quietly
+    sys.exit(main())

@@ -1,0 +1,104 @@
+"""The article's text: where it is, its locators (pN, fnN) and how quotes are compared with it.
+
+The text is not in the repository: it is read from ../shared/sources/ beside it, or from
+$IFIMES_SOURCE_TEXT. A quote is compared after folding (NFC, typographic quotes as straight ones,
+every run of whitespace as one space) and may skip text with " … "; each part must then occur,
+in order, at the locator."""
+import hashlib
+import os
+import re
+import unicodedata
+from pathlib import Path
+
+from . import REPO
+from .report import Problem
+
+ARTICLE_ID = "ifimes-2020"
+DEFAULT_PATH = REPO.parent / "shared" / "sources" / "000_7fa8631f8c5e0faf.txt"
+GAP = "…"
+# A quote must identify its place: each part at least MIN_PART letters or digits, all parts
+# together at least MIN_TOTAL. "………" or "R … a" identify nothing.
+MIN_PART, MIN_TOTAL = 3, 12
+MAX_ARTICLE_BYTES = 2**20
+
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "″": '"', "«": '"', "»": '"',
+                         "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'"})
+_SPACE = re.compile(r"\s+")  # \s covers NBSP, thin and other Unicode spaces
+
+
+def source_path() -> Path:
+    return Path(os.environ.get("IFIMES_SOURCE_TEXT", DEFAULT_PATH))
+
+
+def fold(s: str) -> str:
+    """NFC, typographic quotes to ASCII, every run of whitespace to one space."""
+    return _SPACE.sub(" ", unicodedata.normalize("NFC", s).translate(_QUOTES)).strip()
+
+
+def substance(s: str) -> int:
+    """How many letters and digits a text holds."""
+    return sum(ch.isalnum() for ch in s)
+
+
+def quote_identifies(quote: str) -> bool:
+    """Enough real text to identify a place: MIN_PART per part, MIN_TOTAL in all."""
+    parts = [p for p in quote.split(GAP)]
+    counts = [substance(p) for p in parts]
+    return all(c >= MIN_PART for c in counts) and sum(counts) >= MIN_TOTAL
+
+
+def locators(text: str) -> dict:
+    """locator -> raw text. Non-empty lines are p1, p2, ... (the title is p1); a line starting
+    with "[N]" after the body is footnote fnN (its text without the mark)."""
+    out, n = {}, 0
+    for line in text.split("\n"):
+        if not line.strip():
+            continue
+        m = re.match(r"^\[(\d+)\]\s?(.*)$", line)
+        if m and n > 1:
+            out[f"fn{m.group(1)}"] = m.group(2).strip()
+        else:
+            n += 1
+            out[f"p{n}"] = line
+    return out
+
+
+class Article:
+    """The article text, loaded once, with folded paragraphs for look-ups."""
+
+    def __init__(self, text: str, sha256: str, path: Path | None = None):
+        self.path, self.text, self.sha256 = path, text, sha256
+        self.raw = locators(text)
+        self.folded = {k: fold(v) for k, v in self.raw.items()}
+
+    @classmethod
+    def read(cls, path: Path, out: list):
+        """The article at path, or None with a located problem in out (too large, not UTF-8)."""
+        data = path.read_bytes()[:MAX_ARTICLE_BYTES + 1]
+        if len(data) > MAX_ARTICLE_BYTES:
+            out.append(Problem(str(path), None, None, "article", f"source text too large (expected at most {MAX_ARTICLE_BYTES:,} bytes)"))
+            return None
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            out.append(Problem(str(path), data[:e.start].count(b"\n") + 1, None, "article", f"source text has bytes that are not UTF-8 (found {data[e.start:e.end]!r})"))
+            return None
+        return cls(text, hashlib.sha256(data).hexdigest(), path)
+
+    def contains(self, locator: str, quote: str) -> bool:
+        """Every part of the quote occurs, in order, at the locator."""
+        hay = self.folded.get(locator)
+        if hay is None:
+            return False
+        pos = 0
+        for part in (fold(p) for p in quote.split(GAP)):
+            if not part:
+                continue
+            i = hay.find(part, pos)
+            if i < 0:
+                return False
+            pos = i + len(part)
+        return True
+
+    def anywhere(self, quote: str) -> bool:
+        return any(self.contains(loc, quote) for loc in self.raw)

@@ -1,0 +1,201 @@
+"""Read one CSV table once, with the clean-CSV rules checked on the way.
+
+The file is read line by line as bytes (UTF-8 without BOM, LF line ends, no NUL), the lines are
+parsed by Python's csv module, and every row keeps the physical line it starts on, so a finding
+after a damaged row still names its true line. The cells are checked as they are read: NFC, no
+stray whitespace, no control, bidirectional or zero-width characters, no line break inside a cell,
+nothing a spreadsheet would run as a formula. A row with too many or too few cells is reported
+once and kept, cut or padded to the header, so its key still counts for other tables; the rules
+do not report anything else on it."""
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .report import Problem, name, show
+
+MAX_TABLE_BYTES = 256 * 2**20   # a larger CSV file is refused unread
+MAX_LINE_BYTES = 4 * 2**20      # a longer physical line ends the reading of the table
+MAX_CELL_CHARS = 100_000        # a longer cell ends the reading of the table
+MAX_COLUMNS = 1_000             # a header with more columns is refused
+
+# C0 and C1 controls, line and paragraph separators, bidirectional controls, zero-width characters
+# and the BOM inside text: none belongs in a cell. \n is caught separately (a line break in a cell).
+INVISIBLE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u2064\u2066-\u2069\ufeff]")
+NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+FORMULA_START = ("=", "+", "-", "@")
+REPLACED = "\ufffd"  # stands in for a NUL or a byte that is not UTF-8, so the row can still be parsed
+
+
+@dataclass
+class Table:
+    file: str                                   # path as the report names it
+    header: list = field(default_factory=list)
+    frame: pd.DataFrame | None = None           # the schema's columns found in the header, as text; index = line
+    damaged: set = field(default_factory=set)   # lines with a structural problem: no other finding is reported there
+    missing: list = field(default_factory=list)  # schema fields not in the header
+    problems: list = field(default_factory=list)
+    complete: bool = False                      # False: not read to the end (or not at all)
+
+
+def read_table(path: Path, rel: str, fields: list) -> Table:
+    t = Table(rel)
+    out = t.problems
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        out.append(Problem(rel, None, None, "missing", "data file listed in datapackage.json is missing"))
+        return t
+    if size > MAX_TABLE_BYTES:
+        out.append(Problem(rel, None, None, "limit", f"file too large (found {size:,} bytes; expected at most {MAX_TABLE_BYTES:,})"))
+        return t
+    if size == 0:
+        out.append(Problem(rel, None, None, "structure", "file is empty (expected a header row and data rows)"))
+        return t
+    with open(path, "rb") as fh:
+        lines = _Lines(fh, rel, out)
+        try:
+            _parse(csv.reader(lines, strict=True), lines, t, fields)
+        except csv.Error as e:
+            out.append(Problem(rel, lines.n, None, "structure", f"CSV cannot be parsed here ({e}); the table is not read past this line"))
+        except _Stop:
+            pass
+    return t
+
+
+class _Stop(Exception):
+    """The file breaks a limit; the problem is already reported."""
+
+
+class _Lines:
+    """The file's physical lines as text, for csv.reader; byte-level problems reported as they come."""
+
+    def __init__(self, fh, rel, out):
+        self.fh, self.rel, self.out = fh, rel, out
+        self.n = 0                  # physical line number of the last line handed out
+        self.replaced = {}          # line -> (kind, message) for lines where REPLACED stands in
+        self.crlf = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        raw = self.fh.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            raise StopIteration
+        self.n += 1
+        if len(raw) > MAX_LINE_BYTES:
+            self.out.append(Problem(self.rel, self.n, None, "limit", f"line too long (more than {MAX_LINE_BYTES:,} bytes); the table is not read past this line"))
+            raise _Stop
+        if self.n == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            self.out.append(Problem(self.rel, 1, None, "encoding", "file starts with a UTF-8 byte order mark (expected UTF-8 without BOM)"))
+            raw = raw[3:]
+        if not raw.endswith(b"\n"):
+            self.out.append(Problem(self.rel, self.n, None, "line-end", "last line has no line end (expected a final LF)"))
+        if raw.endswith(b"\r\n"):
+            raw = raw[:-2] + b"\n"
+            if not self.crlf:
+                self.out.append(Problem(self.rel, self.n, None, "line-end", "CRLF line end (expected LF only; the first is reported)"))
+            self.crlf += 1
+        if b"\r" in raw:
+            self.out.append(Problem(self.rel, self.n, None, "line-end", "carriage return (CR) inside a line (expected LF line ends only)"))
+            raw = raw.replace(b"\r", b" ")
+        if b"\x00" in raw:
+            self.replaced[self.n] = ("control", "NUL byte (U+0000; expected printable text)")
+            raw = raw.replace(b"\x00", REPLACED.encode())
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            self.replaced[self.n] = ("encoding", f"bytes that are not UTF-8 (found {raw[e.start:e.end]!r}; expected UTF-8)")
+            return raw.decode("utf-8", errors="replace")
+
+
+def _parse(reader, lines, t, fields):
+    out, rel = t.problems, t.file
+    header = next(reader, None)
+    if header is None:
+        out.append(Problem(rel, 1, None, "structure", "no header row"))
+        return
+    if len(header) > MAX_COLUMNS:
+        out.append(Problem(rel, 1, None, "limit", f"header has {len(header):,} columns (expected at most {MAX_COLUMNS:,}); the table is not read"))
+        return
+    t.header = header
+    _header_problems(t, fields)
+    where = {}
+    for i, h in enumerate(header):
+        where.setdefault(h, i)
+    present = [f for f in fields if f in where]
+    t.missing = [f for f in fields if f not in where]
+    idx = [where[f] for f in present]
+    width = len(header)
+    columns = [[] for _ in present]
+    index = []
+    seen = [{} for _ in present]  # one str object per distinct value: repeated ids and quotes cost no memory
+    start = lines.n + 1
+    for values in reader:
+        line, end = start, lines.n
+        start = end + 1
+        if not values:
+            out.append(Problem(rel, line, None, "structure", "blank line (expected a data row)"))
+            continue
+        if len(values) != width:
+            what = "too many" if len(values) > width else "too few"
+            out.append(Problem(rel, line, None, "structure", f"{what} cells (found {len(values):,}; expected {width})"))
+            t.damaged.add(line)
+            values = values[:width] + [""] * (width - len(values))
+        for n in range(line, end + 1):
+            if n in lines.replaced:
+                kind, message = lines.replaced.pop(n)
+                col = next((header[i] for i, v in enumerate(values) if REPLACED in v), None)
+                out.append(Problem(rel, n, col, kind, message))
+                t.damaged.add(line)
+        for i, v in enumerate(values):
+            if v:
+                if len(v) > MAX_CELL_CHARS:
+                    out.append(Problem(rel, line, header[i], "limit", f"cell too long (found {len(v):,} characters; expected at most {MAX_CELL_CHARS:,}); the table is not read past this row"))
+                    raise _Stop
+                _cell_problems(out, rel, line, header[i], v)
+        for k, i in enumerate(idx):
+            v = values[i]
+            columns[k].append(seen[k].setdefault(v, v))
+        index.append(line)
+    t.frame = pd.DataFrame({f: pd.Series(c, dtype=object) for f, c in zip(present, columns)})
+    if t.frame.empty and not present:
+        t.frame = pd.DataFrame(index=range(len(index)))
+    t.frame.index = pd.Index(index, name="line")
+    t.complete = True
+
+
+def _header_problems(t, fields):
+    header, out, rel = t.header, t.problems, t.file
+    have, want = set(header), set(fields)
+    for f in fields:
+        if f not in have:
+            out.append(Problem(rel, 1, f, "header", f"column missing from the header (expected the columns {', '.join(fields)})"))
+    extra = [h for h in header if h not in want]
+    for h in extra[:10]:
+        out.append(Problem(rel, 1, h, "header", f"column not in the schema (found {show(h)}; expected only the schema's fields)"))
+    if len(extra) > 10:
+        out.append(Problem(rel, 1, None, "header", f"{len(extra) - 10:,} more columns not in the schema"))
+    dup = sorted({h for h in header if header.count(h) > 1}) if len(header) < 200 else []
+    for h in dup:
+        out.append(Problem(rel, 1, h, "header", "column named twice in the header"))
+    if have == want and not dup and header != fields:
+        out.append(Problem(rel, 1, None, "header", f"columns out of order (found {', '.join(map(name, header))}; expected {', '.join(fields)})"))
+
+
+def _cell_problems(out, rel, line, column, v):
+    if v != v.strip():
+        out.append(Problem(rel, line, column, "whitespace", f"leading or trailing whitespace (found {show(v)}; expected none)"))
+    if "\n" in v:
+        out.append(Problem(rel, line, column, "control", f"line break inside a cell (found {show(v)}; expected one line per row)"))
+    m = INVISIBLE.search(v)
+    if m and m.group() != REPLACED:
+        out.append(Problem(rel, line, column, "control", f"invisible or control character U+{ord(m.group()):04X} (found {show(v)}; expected printable text)"))
+    if not v.isascii() and not unicodedata.is_normalized("NFC", v):
+        out.append(Problem(rel, line, column, "unicode", f"text not in Unicode NFC (found {show(v)}; expected {show(unicodedata.normalize('NFC', v))})"))
+    if v.startswith(FORMULA_START) and not NUMBER.fullmatch(v):
+        out.append(Problem(rel, line, column, "formula", f"cell starts like a spreadsheet formula (found {show(v)}; expected text not starting with = + - @)"))

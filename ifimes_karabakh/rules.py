@@ -1,0 +1,467 @@
+"""The rules Table Schema cannot express: provenance (every quote verbatim at its locator),
+dates, ISO codes, outside sources, verdicts, and rules across tables.
+
+Each rule is a `Rule`: the table and column it reports on, the kind and text of its message, the
+columns it reads, and a test that takes the whole table (and the context: every table, the
+article) and returns True for each row that passes. `schema()` turns a table's rules into Pandera
+frame checks. A rule whose columns are missing is skipped, and the report says so.
+
+Enum values that rules depend on are declared with `value("table.field", ...)`; the validator
+checks that every declared value is still in the schema's categories, so renaming a value fails
+loudly instead of silently changing what a rule means."""
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+import pandas as pd
+import pandera.pandas as pa
+import pycountry
+
+from .article import ARTICLE_ID, Article, fold, quote_identifies
+from .dates import try_parse
+
+EARLIEST = dt.date(1900, 1, 1)
+SOURCE_KINDS = ("sources.source_id", "sources.kind")  # what ctx.source_kind reads
+ARTICLE_LOCATOR = re.compile(r"p\d+|fn\d+")
+DECLARED = []  # (table, field, value) of every enum value a rule relies on
+
+
+def value(where: str, *values: str):
+    """Declare enum values a rule relies on; returns them (one value, or a frozenset of several)."""
+    table, fname = where.split(".")
+    DECLARED.extend((table, fname, v) for v in values)
+    return values[0] if len(values) == 1 else frozenset(values)
+
+
+ARTICLE_KINDS = value("sources.kind", "article", "footnote")
+FOOTNOTE = value("sources.kind", "footnote")
+ARTICLE = value("sources.kind", "article")
+STATES = value("parties.kind", "state", "former_state")
+AFFILIATED = value("parties.kind", "person", "office", "organ")
+REPRESENTATIVES = value("parties.kind", "person", "office")
+COUNTRY = value("territories.kind", "country")
+NEEDS_VALUE = value("claims.verdict", "corrected", "imprecise", "disputed")
+UNVERIFIABLE = value("claims.verdict", "unverifiable")
+BOUNDED_UNITS = {value("figures.unit", "fraction"): 1, value("figures.unit", "percent"): 100}
+
+
+@dataclass(frozen=True)
+class Rule:
+    table: str
+    column: str                    # where a failure is reported
+    kind: str                      # short code of the problem
+    message: str                   # what is wrong, and what was expected
+    test: Callable                 # (df, ctx) -> bool Series, True where the row passes
+    uses: tuple = ()               # other columns of the table it reads
+    needs: tuple = ()              # "table.column" of other tables it reads
+    article: bool = False          # needs the article text
+
+    @property
+    def columns(self):
+        return {self.column, *self.uses}
+
+
+@dataclass
+class Context:
+    """What rules may read besides their own table: every table (text) and the article."""
+    tables: dict = field(default_factory=dict)
+    article: Article | None = None
+
+    def column(self, table, col):
+        return self.tables[table][col]
+
+    @functools.cached_property
+    def source_kind(self):
+        src = self.tables["sources"]
+        return dict(zip(src["source_id"], src["kind"]))
+
+    @functools.cached_property
+    def latest(self):
+        """The article's date: no date the article reports can be later."""
+        src = self.tables["sources"]
+        found = src.loc[src["source_id"] == ARTICLE_ID, "date"]
+        return dt.date.fromisoformat(found.iloc[0]) if len(found) and try_parse(found.iloc[0]) else dt.date.today()
+
+
+RULES: list = []
+
+
+def rule(table, column, kind, message, uses=(), needs=(), article=False):
+    def add(test):
+        RULES.append(Rule(table, column, kind, message, test, tuple(uses), tuple(needs), article))
+        return test
+    return add
+
+
+def rows(df, *cols):
+    """The columns' values, row by row, as plain tuples (fast to loop over)."""
+    return zip(*(df[c].tolist() for c in cols))
+
+
+def series(df, values):
+    return pd.Series(list(values), index=df.index, dtype=bool)
+
+
+def empty(s):
+    return s == ""
+
+
+# ------------------------------------------------------------------ rule families
+def in_quote(table, col, quote="quote"):
+    """col holds the source's own wording: it occurs in the row's quote."""
+    @rule(table, col, "as-stated", f"{col} does not occur in the row's {quote}", uses=(quote,))
+    def test(df, ctx):
+        return series(df, (not v or fold(v) in fold(q) for v, q in rows(df, col, quote)))
+
+
+def stated(table, col, locator="locator", anywhere=False, sep=None):
+    """col holds the article's own words: found verbatim at the row's locator, or anywhere in the
+    article; with sep, each part. Rows citing another source are not checked here."""
+    where = "anywhere in the article" if anywhere else f"in the article at {locator}"
+
+    @rule(table, col, "as-stated", f"{col} not found verbatim {where}", uses=("source_id", locator),
+          needs=SOURCE_KINDS, article=True)
+    def test(df, ctx):
+        kinds, art = ctx.source_kind, ctx.article
+
+        def ok(v, sid, loc):
+            if not v or kinds.get(sid) not in ARTICLE_KINDS:
+                return True
+            parts = [p.strip() for p in v.split(sep)] if sep else [v]
+            return all(art.anywhere(p) if anywhere else art.contains(loc, p) for p in parts)
+        return series(df, (ok(*r) for r in rows(df, col, "source_id", locator)))
+
+
+def external(table, col, when=None):
+    """col names a source other than the article (when `when` is filled, and is empty otherwise)."""
+    msg = "must name a source other than the article" + (f" when {when} is given, and be empty when it is not" if when else "")
+
+    @rule(table, col, "source", msg, uses=(when,) if when else (), needs=SOURCE_KINDS)
+    def test(df, ctx):
+        kinds = ctx.source_kind
+        outside = df[col].map(lambda s: s in kinds and kinds[s] not in ARTICLE_KINDS)
+        if when is None:
+            return outside
+        return outside.where(df[when] != "", empty(df[col]))
+
+
+def required_when(table, col, message, uses, condition):
+    @rule(table, col, "required", message, uses=uses)
+    def test(df, ctx):
+        return ~condition(df) | (df[col] != "")
+
+
+def provenance(table, src="source_id"):
+    """Every row's locator exists in its source, and its quote stands there verbatim."""
+    @rule(table, "locator", "locator", "locator does not exist in that source (expected pN or fnN of the article; ptN or whole for other documents)",
+          uses=(src,), needs=SOURCE_KINDS, article=True)
+    def locator(df, ctx):
+        kinds, art = ctx.source_kind, ctx.article
+        return series(df, (loc in art.raw if kinds.get(s) in ARTICLE_KINDS else not ARTICLE_LOCATOR.fullmatch(loc)
+                           for s, loc in rows(df, src, "locator")))
+
+    @rule(table, "quote", "quote", "quote not found verbatim in the article at the locator (whitespace and typographic quotes folded)",
+          uses=(src, "locator"), needs=SOURCE_KINDS, article=True)
+    def verbatim(df, ctx):
+        kinds, art = ctx.source_kind, ctx.article
+        return series(df, (kinds.get(s) not in ARTICLE_KINDS or loc not in art.raw or art.contains(loc, q)
+                           for s, loc, q in rows(df, src, "locator", "quote")))
+
+    @rule(table, "quote", "quote", "quote too short to identify its place (expected at least 3 letters or digits in each part between ' … ' and 12 in all)")
+    def identifies(df, ctx):
+        return df["quote"].map(lambda q: not q or quote_identifies(q))
+
+
+def date_group(table, p, upper=True):
+    """The date group p_as_stated, p, p_precision, p_basis, p_source_id."""
+    prec, basis, src, das = f"{p}_precision", f"{p}_basis", f"{p}_source_id", f"{p}_as_stated"
+
+    @rule(table, p, "date", "impossible or malformed date (expected YYYY, YYYY-MM, YYYY-MM-DD or start/end of the same precision, real calendar dates)")
+    def real(df, ctx):
+        return df[p].map(lambda v: not v or try_parse(v) is not None)
+
+    @rule(table, p, "date", "date outside what the article can report (expected from 1900 to the article's date)" if upper else "date before 1900",
+          needs=("sources.source_id", "sources.date") if upper else ())
+    def coverage(df, ctx):
+        latest = ctx.latest if upper else dt.date.max
+        return df[p].map(lambda v: not (x := try_parse(v)) or (x[0] >= EARLIEST and x[1] <= latest))
+
+    @rule(table, prec, "date", f"precision contradicts {p} (expected day, month or year as {p} is written; empty when {p} is empty)", uses=(p,))
+    def precision(df, ctx):
+        return series(df, (pr == "" if not v else (x := try_parse(v)) is None or x[2] == pr for v, pr in rows(df, p, prec)))
+
+    as_stated = value(f"{table}.{basis}", "as_stated")
+
+    @rule(table, basis, "date", f"basis does not fit (expected empty when {p} is empty; as_stated only with {das} given)", uses=(p, das))
+    def fits(df, ctx):
+        return series(df, (b == "" if not v else (d != "" if b == as_stated else b != "")
+                           for v, b, d in rows(df, p, basis, das)))
+
+    inferred = value(f"{table}.{basis}", "inferred")
+    required_when(table, "note", f"basis 'inferred' needs a note that says how {p} was inferred", (basis,), lambda df: df[basis] == inferred)
+
+    sourced = value(f"{table}.{basis}", "corrected", "refined", "added")
+
+    @rule(table, src, "source", f"must name a source other than the article when {basis} is corrected, refined or added, and be empty otherwise",
+          uses=(basis,), needs=SOURCE_KINDS)
+    def source(df, ctx):
+        kinds = ctx.source_kind
+        return series(df, (s in kinds and kinds[s] not in ARTICLE_KINDS if b in sourced else s == "" for b, s in rows(df, basis, src)))
+
+    in_quote(table, das)
+
+
+def iso(table, code, name, lookup, what):
+    @rule(table, code, "iso", f"no such {what} code in pycountry")
+    def exists(df, ctx):
+        return df[code].map(lambda c: not c or lookup(c) is not None)
+
+    @rule(table, name, "iso", f"{name} is not pycountry's name for {code} (the code names another place, or the name was changed)", uses=(code,))
+    def named(df, ctx):
+        return series(df, (not c or (f := lookup(c)) is None or n == f.name for c, n in rows(df, code, name)))
+
+    required_when(table, name, f"a {code} needs its ISO name", (code,), lambda df: df[code] != "")
+
+
+def iso_country(code3):
+    return pycountry.countries.get(alpha_3=code3) or pycountry.historic_countries.get(alpha_3=code3)
+
+
+def iso_3166(code):
+    return pycountry.subdivisions.get(code=code) if "-" in code else pycountry.countries.get(alpha_2=code)
+
+
+# ------------------------------------------------------------------ sources
+for col, msg, cond_cols, cond in [
+    ("url", "an outside source needs its url", ("kind",), lambda df: ~df["kind"].isin(ARTICLE_KINDS)),
+    ("access_date", "an outside source the maintainers read needs the date they read it", ("kind", "cited_in_source_id"),
+     lambda df: ~df["kind"].isin(ARTICLE_KINDS) & empty(df["cited_in_source_id"])),
+    ("sha256", "the article needs the SHA-256 of the text the dataset was checked against", ("kind",), lambda df: df["kind"] == ARTICLE),
+    ("parent_source_id", "a footnote needs its parent source", ("kind",), lambda df: df["kind"] == FOOTNOTE),
+    ("footnote_number", "a footnote needs its number", ("kind",), lambda df: df["kind"] == FOOTNOTE),
+    ("footnote_text", "a footnote needs its verbatim text", ("kind",), lambda df: df["kind"] == FOOTNOTE),
+    ("anchor_text", "a footnote needs the body text its mark follows", ("kind",), lambda df: df["kind"] == FOOTNOTE),
+    ("anchor_locator", "a footnote needs the line its mark stands on", ("kind",), lambda df: df["kind"] == FOOTNOTE),
+    ("quote", "a cited source needs a quote from where it is cited", ("cited_in_source_id",), lambda df: df["cited_in_source_id"] != ""),
+]:
+    required_when("sources", col, msg, cond_cols, cond)
+
+
+@rule("sources", "sha256", "article", "SHA-256 differs from that of the source text (the text changed, or the wrong file)", uses=("kind",), article=True)
+def article_sha(df, ctx):
+    return (df["kind"] != ARTICLE) | (df["sha256"] == ctx.article.sha256)
+
+
+@rule("sources", "footnote_text", "article", "footnote_text differs from the footnote in the article", uses=("kind", "footnote_number"), article=True)
+def footnote_text(df, ctx):
+    fn = ctx.article.folded
+    return series(df, (k != FOOTNOTE or fold(t) == fn.get(f"fn{n}") for k, t, n in rows(df, "kind", "footnote_text", "footnote_number")))
+
+
+@rule("sources", "anchor_text", "article", "anchor_text with the footnote mark not found at anchor_locator", uses=("kind", "footnote_number", "anchor_locator"), article=True)
+def footnote_anchor(df, ctx):
+    art = ctx.article
+    return series(df, (k != FOOTNOTE or fold(f"{a}[{n}]") in art.folded.get(loc, "")
+                       for k, a, n, loc in rows(df, "kind", "anchor_text", "footnote_number", "anchor_locator")))
+
+
+@rule("sources", "footnote_urls", "article", "a URL in footnote_urls does not occur in footnote_text", uses=("footnote_text",))
+def footnote_urls(df, ctx):
+    return series(df, (all(u in t for u in urls.split()) for urls, t in rows(df, "footnote_urls", "footnote_text")))
+
+
+# a source's own locator and quote point into cited_in_source_id (the article, for its footnotes)
+provenance("sources", src="cited_in_source_id")
+
+# ------------------------------------------------------------------ parties
+iso("parties", "iso3", "iso3_name", iso_country, "ISO 3166-1 (or ISO 3166-3) alpha-3")
+external("parties", "iso3_source_id", when="iso3")
+in_quote("parties", "name_as_stated")
+in_quote("parties", "office_as_stated")
+required_when("parties", "affiliation_party_id", "a person, office or organ needs the party it belongs to", ("kind",), lambda df: df["kind"].isin(AFFILIATED))
+
+
+@rule("parties", "iso3", "iso", "a state or former state needs an iso3 code, and only they have one", uses=("kind",))
+def iso_for_states(df, ctx):
+    return df["kind"].isin(STATES) == (df["iso3"] != "")
+
+
+@rule("parties", "affiliation_party_id", "self", "a party cannot be affiliated with itself", uses=("party_id",))
+def not_self_affiliated(df, ctx):
+    return df["affiliation_party_id"] != df["party_id"]
+
+
+# ------------------------------------------------------------------ territories
+iso("territories", "iso3166_code", "iso3166_name", iso_3166, "ISO 3166-1 alpha-2 or ISO 3166-2")
+external("territories", "iso3166_source_id", when="iso3166_code")
+external("territories", "name_az_source_id", when="name_az")
+in_quote("territories", "name_as_stated")
+
+
+def _ancestors(df):
+    """territory -> its chain of parents (stopping at a repeat, so a cycle of any length ends)."""
+    parent = dict(zip(df["territory_id"], df["parent_territory_id"]))
+    chains = {}
+    for t in parent:
+        chain, seen, p = [], {t}, parent[t]
+        while p and p not in seen:
+            chain.append(p)
+            seen.add(p)
+            p = parent.get(p, "")
+        chains[t] = (chain, bool(p))  # p left non-empty: the walk met a territory again
+    return chains
+
+
+@rule("territories", "parent_territory_id", "cycle", "parent chain loops (a territory is its own ancestor)", uses=("territory_id",))
+def no_cycle(df, ctx):
+    chains = _ancestors(df)
+    return df["territory_id"].map(lambda t: not chains[t][1])
+
+
+@rule("territories", "iso3166_code", "iso", "ISO 3166-2 code belongs to another country than the territory's parent country",
+      uses=("territory_id", "parent_territory_id", "kind"))
+def iso_in_parent_country(df, ctx):
+    chains, kind, code = _ancestors(df), dict(zip(df["territory_id"], df["kind"])), dict(zip(df["territory_id"], df["iso3166_code"]))
+
+    def ok(t, c):
+        country = next((a for a in chains[t][0] if kind.get(a) == COUNTRY), None)
+        return "-" not in c or country is None or code.get(country, "") == c.split("-")[0]
+    return series(df, (ok(t, c) for t, c in rows(df, "territory_id", "iso3166_code")))
+
+
+@rule("territories", "iso3166_code", "iso", "a country needs its ISO 3166-1 alpha-2 code", uses=("kind",))
+def country_code(df, ctx):
+    return (df["kind"] != COUNTRY) | df["iso3166_code"].str.fullmatch(r"[A-Z]{2}")
+
+
+@rule("territories", "name_az", "iso", "name_az differs from the ISO 3166-2 name of the Azerbaijani subdivision", uses=("iso3166_code", "iso3166_name"))
+def az_name(df, ctx):
+    return ~df["iso3166_code"].str.startswith("AZ-") | empty(df["name_az"]) | (df["name_az"] == df["iso3166_name"])
+
+
+@rule("territories", "name_hy_source_id", "source", "name_hy and name_hy_source_id go together", uses=("name_hy",))
+def hy_source(df, ctx):
+    return empty(df["name_hy"]) == empty(df["name_hy_source_id"])
+
+
+# ------------------------------------------------------------------ agreements and their parties
+for col in ("name_as_stated", "place_as_stated"):
+    in_quote("agreements", col)
+for col, when in (("name_canonical_source_id", "name_canonical"), ("kind_source_id", "kind"), ("place_source_id", "place"), ("pax_source_id", "pax_id")):
+    external("agreements", col, when=when)
+stated("agreements", "description_as_stated")
+stated("agreements", "other_names_as_stated", anywhere=True, sep=" | ")
+date_group("agreements", "date")
+stated("agreement_parties", "representative_office_as_stated", anywhere=True)
+
+
+@rule("agreement_parties", "representative_party_id", "kind", "representative must be a party of kind person or office", needs=("parties.party_id", "parties.kind"))
+def representative_is_person(df, ctx):
+    kind = dict(zip(ctx.column("parties", "party_id"), ctx.column("parties", "kind")))
+    return df["representative_party_id"].map(lambda p: not p or kind.get(p) in REPRESENTATIVES)
+
+
+# ------------------------------------------------------------------ memberships, control, resolutions, events
+in_quote("memberships", "as_of_as_stated")
+
+
+@rule("memberships", "organisation_party_id", "self", "a party cannot be a member of itself", uses=("member_party_id",))
+def not_own_member(df, ctx):
+    return df["member_party_id"] != df["organisation_party_id"]
+
+
+date_group("territory_control", "start")
+date_group("territory_control", "end", upper=False)
+
+
+@rule("territory_control", "end", "date", "period ends before it starts (expected start <= end)", uses=("start",))
+def start_before_end(df, ctx):
+    return series(df, (not s or not e or (a := try_parse(s)) is None or (b := try_parse(e)) is None or a[0] <= b[1]
+                       for s, e in rows(df, "start", "end")))
+
+
+for col in ("number_as_stated", "year_as_stated"):
+    in_quote("resolutions", col)
+stated("resolutions", "demands_as_stated", locator="demands_locator")
+external("resolutions", "symbol_source_id", when="symbol")
+external("resolutions", "adoption_date_source_id", when="adoption_date")
+date_group("events", "date")
+
+# ------------------------------------------------------------------ figures, claims, provisions, statement points
+in_quote("figures", "value_as_stated")
+
+
+@rule("figures", "value", "range", "value out of range for its unit (fraction: 0 to 1, percent: 0 to 100, others: above 0)", uses=("unit",))
+def figure_bounds(df, ctx):
+    v = pd.to_numeric(df["value"].where(df["value"] != ""), errors="coerce")
+    top = df["unit"].map(BOUNDED_UNITS).astype(float).fillna(float("inf"))
+    return v.isna() | ((v > 0) & (v <= top))
+
+
+in_quote("claims", "value_as_stated")
+
+
+@rule("claims", "value_verified", "verdict", "a corrected, imprecise or disputed verdict needs value_verified (what the record says)", uses=("verdict",))
+def verified_value(df, ctx):
+    return ~df["verdict"].isin(NEEDS_VALUE) | (df["value_verified"] != "")
+
+
+@rule("claims", "verdict_source_id", "verdict", "the verdict needs a source other than the article (only an unverifiable verdict may have none)",
+      uses=("verdict",), needs=SOURCE_KINDS)
+def verdict_source(df, ctx):
+    kinds = ctx.source_kind
+    outside = df["verdict_source_id"].map(lambda s: s in kinds and kinds[s] not in ARTICLE_KINDS)
+    return outside | ((df["verdict"] == UNVERIFIABLE) & empty(df["verdict_source_id"]))
+
+
+@rule("claims", "verdict_quote", "verdict", "verdict_source_id and verdict_quote go together", uses=("verdict_source_id",))
+def verdict_quote(df, ctx):
+    return empty(df["verdict_source_id"]) == empty(df["verdict_quote"])
+
+
+@rule("claims", "contradicts_claim_id", "pair", "an internal contradiction must point at another claim that points back", uses=("claim_id",))
+def contradiction_pair(df, ctx):
+    pair = dict(zip(df["claim_id"], df["contradicts_claim_id"]))
+    return series(df, (not c or (c != i and pair.get(c) == i) for i, c in rows(df, "claim_id", "contradicts_claim_id")))
+
+
+required_when("claims", "note", "an unverifiable verdict needs a note that says why", ("verdict",), lambda df: df["verdict"] == UNVERIFIABLE)
+stated("provisions", "description_as_stated")
+
+
+@rule("statement_points", "locator", "locator", "locator must be ptN for the row's point N", uses=("point",))
+def point_locator(df, ctx):
+    return df["locator"] == "pt" + df["point"]
+
+
+external("statement_points", "source_id")
+
+for _table in ("parties", "territories", "agreements", "agreement_parties", "memberships", "territory_control", "resolutions",
+               "events", "event_parties", "provisions", "figures", "claims", "statement_points"):
+    provenance(_table)
+
+
+# ------------------------------------------------------------------ running them
+def applicable(table: str, frame: pd.DataFrame, ctx: Context):
+    """(rules that can run on the table, [(rule, reason)] for those that cannot)."""
+    run, skipped = [], []
+    for r in (r for r in RULES if r.table == table):
+        missing = sorted(r.columns - set(frame.columns))
+        gone = [n for n in r.needs if n.split(".")[0] not in ctx.tables or n.split(".")[1] not in ctx.tables[n.split(".")[0]].columns]
+        if missing:
+            skipped.append((r, f"column {', '.join(missing)} missing"))
+        elif gone:
+            skipped.append((r, f"{', '.join(gone)} not readable"))
+        elif r.article and ctx.article is None:
+            skipped.append((r, "no article text"))
+        else:
+            run.append(r)
+    return run, skipped
+
+
+def schema(table: str, rules: list, ctx: Context) -> pa.DataFrameSchema:
+    """The table's rules as one Pandera schema of frame checks; check i is rules[i]."""
+    return pa.DataFrameSchema(checks=[pa.Check(lambda df, r=r: r.test(df, ctx), name=r.kind, title=r.column, error=r.message) for r in rules],
+                              name=table)

@@ -1,0 +1,151 @@
+"""Pandera schemas built from the Table Schemas: one function, `pandera_schema`, for the package's
+own validation and for anyone who validates a table in their own pandas pipeline:
+
+    import pandas as pd
+    from ifimes_karabakh.tableschema import pandera_schema
+    events = pd.read_csv("data/events.csv", dtype=str, keep_default_na=False)
+    pandera_schema("events").validate(events, lazy=True)
+
+Tables are checked as text, as the CSV holds them ("" is a missing value): types, every
+constraint, the primary key and, given the other tables, the foreign keys. Patterns run through
+RE2, whose time grows linearly with the text, so no pattern can hang the validator."""
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+import re2
+
+from . import REPO
+from .descriptor import as_list, load_package
+
+INT64 = (-2**63, 2**63 - 1)  # what SQLite's INTEGER and pandas' int64 hold
+_RE2_OPTIONS = re2.Options()
+_RE2_OPTIONS.log_errors = False  # a bad pattern is reported by us, located, not logged by RE2
+
+
+def compile_pattern(pattern: str):
+    """The pattern as RE2, matched against the whole value; re2.error if RE2 cannot run it."""
+    return re2.compile(f"(?:{pattern})", _RE2_OPTIONS)
+
+
+def _present(s):
+    return s != ""
+
+
+def _fullmatch(s, rx):
+    """rx.fullmatch on each distinct value (repeated keys are matched once)."""
+    ok = {v: rx.fullmatch(v) is not None for v in s.unique()}
+    return s.map(ok).astype(bool)
+
+
+_INTEGER = compile_pattern(r"[+-]?\d+")
+_NUMBER = compile_pattern(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_DATE = compile_pattern(r"\d{4}-\d{2}-\d{2}")
+
+
+def _integer(s):
+    ok = _fullmatch(s, _INTEGER)
+    long = ok & (s.str.len() > 18)  # only these can leave int64: check them exactly
+    if long.any():
+        ok[long] = [INT64[0] <= int(v) <= INT64[1] for v in s[long]]
+    return ok | ~_present(s)
+
+
+def _number(s):
+    values = pd.to_numeric(s.where(_fullmatch(s, _NUMBER)), errors="coerce")
+    return np.isfinite(values) | ~_present(s)
+
+
+def _date(s):
+    return (_fullmatch(s, _DATE) & pd.to_datetime(s, format="%Y-%m-%d", errors="coerce").notna()) | ~_present(s)
+
+
+TYPES = {
+    "integer": (_integer, f"not an integer that fits 64 bits (expected {INT64[0]} to {INT64[1]})"),
+    "number": (_number, "not a finite decimal number (expected digits, '.', an exponent)"),
+    "date": (_date, "not a real calendar date (expected YYYY-MM-DD)"),
+    "boolean": (lambda s: s.isin(["true", "false"]) | ~_present(s), "not a boolean (expected true or false)"),
+}
+
+
+def _numeric(s):
+    return pd.to_numeric(s.where(_present(s)), errors="coerce")
+
+
+def field_checks(field: dict) -> list:
+    """Pandera checks for one Table Schema field, on text; each check's name is the kind of problem
+    and its error says what was expected."""
+    c, t = field.get("constraints", {}), field.get("type", "string")
+    checks = []
+    if c.get("required"):
+        checks.append(pa.Check(_present, name="required", error="required value is missing"))
+    if t in TYPES:
+        fn, expected = TYPES[t]
+        checks.append(pa.Check(fn, name="type", error=f"value of the wrong type: {expected}"))
+    if "enum" in c:
+        allowed = c["enum"]
+        checks.append(pa.Check(lambda s, a=frozenset(allowed): s.isin(a) | ~_present(s), name="enum",
+                               error=f"value not in the vocabulary (expected one of {', '.join(allowed)})"))
+    if "pattern" in c:
+        rx = compile_pattern(c["pattern"])
+        checks.append(pa.Check(lambda s, rx=rx: _fullmatch(s, rx) | ~_present(s), name="pattern",
+                               error=f"value does not match the pattern (expected {c['pattern']})"))
+    if "minLength" in c or "maxLength" in c:
+        lo, hi = c.get("minLength", 0), c.get("maxLength", float("inf"))
+        checks.append(pa.Check(lambda s, lo=lo, hi=hi: s.str.len().between(lo, hi) | ~_present(s), name="length",
+                               error=f"value of the wrong length (expected {lo} to {hi} characters)"))
+    if t in ("integer", "number") and ("minimum" in c or "maximum" in c):
+        lo, hi = c.get("minimum", -np.inf), c.get("maximum", np.inf)
+        checks.append(pa.Check(lambda s, lo=lo, hi=hi: ~(_numeric(s) < lo) & ~(_numeric(s) > hi), name="range",
+                               error=f"value out of range (expected {lo} to {hi})"))
+    if c.get("unique"):
+        checks.append(pa.Check(lambda s: ~(s.duplicated() & _present(s)), name="unique",
+                               error="value appears in an earlier row (expected a unique value)"))
+    return checks
+
+
+def frame_checks(schema: dict, tables: dict | None = None, own: str = "") -> list:
+    """Checks of whole rows: the primary key, and the foreign keys into `tables` (name -> text
+    DataFrame) when they are given. Each check carries the field it is reported on in its title."""
+    checks = []
+    pk = as_list(schema.get("primaryKey"))
+    if pk:
+        checks.append(pa.Check(lambda df, pk=pk: ~df.duplicated(pk, keep="first"), name="primary-key", title=pk[0],
+                               error=f"duplicate primary key (expected a value of {', '.join(pk)} that no earlier row has)"))
+    for fk in schema.get("foreignKeys", []) if tables is not None else []:
+        own_fields, ref = as_list(fk["fields"]), fk["reference"]
+        target = tables.get(ref.get("resource") or own)
+        if target is None:
+            continue
+        their = as_list(ref["fields"])
+        keys = pd.MultiIndex.from_frame(target[their]) if len(their) > 1 else pd.Index(target[their[0]])
+
+        def exists(df, own_fields=own_fields, keys=keys):
+            values = pd.MultiIndex.from_frame(df[own_fields]) if len(own_fields) > 1 else pd.Index(df[own_fields[0]])
+            empty = (df[own_fields] == "").all(axis=1).to_numpy()
+            return pd.Series(empty | values.isin(keys), index=df.index)
+        checks.append(pa.Check(exists, name="foreign-key", title=own_fields[0],
+                               error=f"reference to a row that does not exist (expected a value of {ref.get('resource') or own}.{', '.join(their)})"))
+    return checks
+
+
+def pandera_schema(table, tables: dict | None = None, columns=None) -> pa.DataFrameSchema:
+    """The Pandera schema of one table, read as text. `table` is a resource name of this
+    repository's package, or a Table Schema (dict). With `tables` (name -> DataFrame) the foreign
+    keys are checked too; with `columns`, only those columns (and the key checks they allow)."""
+    if isinstance(table, str):
+        resource = load_package(REPO).resource(table)
+        table, name = resource.schema, resource.name
+    else:
+        name = ""
+    fields = [f for f in table["fields"] if columns is None or f["name"] in columns]
+    present = {f["name"] for f in fields}
+    frame = [c for c in frame_checks(table, tables, name) if _reads(c, table) <= present]
+    return pa.DataFrameSchema({f["name"]: pa.Column(None, checks=field_checks(f), required=True, nullable=False)
+                               for f in fields}, checks=frame, strict=False, name=name or None)
+
+
+def _reads(check, schema):
+    """The fields of the table a frame check reads."""
+    if check.name == "primary-key":
+        return set(as_list(schema.get("primaryKey")))
+    return next(set(as_list(fk["fields"])) for fk in schema["foreignKeys"] if as_list(fk["fields"])[0] == check.title)
