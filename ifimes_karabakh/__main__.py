@@ -17,8 +17,27 @@ def cmd_validate(args):
     return res.exit_code
 
 
+def cmd_schemas(args):
+    """Write the shared fields into every Table Schema (fields.py); --check: exit 1 if one is stale."""
+    from .descriptor import load_package
+    from .fields import dumps, render
+    pkg = load_package(REPO)
+    stale = []
+    for r in pkg.resources:
+        path = pkg.root / r.schema_file
+        text = dumps(render(r.name, r.schema))
+        if path.read_text(encoding="utf-8") != text:
+            stale.append(r.schema_file)
+            if not args.check:
+                path.write_text(text, encoding="utf-8")
+    for f in stale:
+        print(f"{f}: {'stale: run python -m ifimes_karabakh schemas' if args.check else 'rewritten'}", file=sys.stderr if args.check else sys.stdout)
+    return 1 if stale and args.check else 0
+
+
 COMMANDS = {
     "validate": (cmd_validate, "validate the package (default: this repository)"),
+    "schemas": (cmd_schemas, "write the shared field definitions (fields.py) into schemas/*.schema.json"),
 }
 
 

@@ -1,0 +1,115 @@
+"""The fields every table shares, defined once; `python -m ifimes_karabakh schemas` writes them
+into schemas/*.schema.json, and `--check` fails when a schema differs from this definition.
+
+Defined here, and nowhere else:
+- the ID pattern, on every field that is a primary or foreign key;
+- provenance: source_id, locator, quote (every table but sources, whose own id is its key) and note;
+- the date group of every field P that has a P_precision sibling: P (its EDTF pattern; its
+  description from the field's `title`), P_precision, and where present P_as_stated, P_basis,
+  P_source_id;
+- every enum: constraints.enum is written from the field's `categories` (value and meaning).
+Everything else in a schema is written by hand."""
+import json
+
+from .descriptor import as_list
+
+ID_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
+EDTF_PATTERN = ("^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?"
+                "(/[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?)?$")
+
+PROVENANCE = {
+    "source_id": {"type": "string",
+                  "description": "Source of this row: a `source_id` of sources.csv (`ifimes-2020` is the article).",
+                  "constraints": {"required": True, "pattern": ID_PATTERN}},
+    "locator": {"type": "string",
+                "description": "Where in the source: `pN` = the N-th non-empty line of the article's text (title = p1), "
+                               "`fnN` = its footnote N; `ptN` = numbered point N of another document; `whole` = the whole document.",
+                "constraints": {"required": True, "pattern": "^(p[1-9][0-9]*|fn[1-9][0-9]*|pt[1-9][0-9]*|whole)$"}},
+    "quote": {"type": "string",
+              "description": "Short verbatim quote from the source at the locator that shows this row's values; ` … ` may skip text "
+                             "(whitespace and typographic quotes are folded when it is checked).",
+              "constraints": {"required": True, "minLength": 3, "maxLength": 400}},
+}
+NOTE = {"type": "string", "description": "Maintainers' remark: anything a user should know about this row. Not from the source."}
+
+PRECISION = [{"value": "day", "label": "known to the day (YYYY-MM-DD)"},
+             {"value": "month", "label": "known to the month (YYYY-MM)"},
+             {"value": "year", "label": "known to the year (YYYY)"}]
+BASIS = [{"value": "as_stated", "label": "as the row's source states it (its wording is in the *_as_stated column)"},
+         {"value": "inferred", "label": "derived from another statement of the same source; the note says how"},
+         {"value": "corrected", "label": "the source states something else; *_source_id shows the right value"},
+         {"value": "refined", "label": "the source is less precise; *_source_id gives the precise value"},
+         {"value": "added", "label": "the source gives no value; *_source_id gives it"}]
+
+
+def date_group(p: str, title: str) -> dict:
+    """The generated fields of the date group P, keyed by name (P's own entry: its description and pattern)."""
+    return {
+        p: {"description": f"{title}: EDTF level 0, `YYYY`, `YYYY-MM`, `YYYY-MM-DD` or an interval `start/end` of the same "
+                           "precision. Empty where not known.",
+            "constraints": {"pattern": EDTF_PATTERN}},
+        f"{p}_as_stated": {"type": "string",
+                           "description": f"{title}, exactly as the row's source words it (verbatim; must occur in `quote`); "
+                                          "empty where the source gives none."},
+        f"{p}_precision": {"type": "string", "description": f"Precision of `{p}`; empty when `{p}` is empty.",
+                           "categories": PRECISION},
+        f"{p}_basis": {"type": "string", "description": f"Where `{p}` comes from; empty when `{p}` is empty.",
+                       "categories": BASIS},
+        f"{p}_source_id": {"type": "string",
+                           "description": f"Source of `{p}` when `{p}_basis` is corrected, refined or added: a `source_id` of "
+                                          "sources.csv other than the article; empty otherwise.",
+                           "constraints": {"pattern": ID_PATTERN}},
+    }
+
+
+def key_fields(schema: dict) -> set:
+    keys = set(as_list(schema.get("primaryKey")))
+    for fk in schema.get("foreignKeys", []):
+        keys.update(as_list(fk["fields"]))
+    return keys
+
+
+def render(table: str, schema: dict) -> dict:
+    """The schema with every shared field as defined here (a new dict; the input is not changed)."""
+    schema = json.loads(json.dumps(schema))
+    names = {f["name"] for f in schema["fields"]}
+    groups = {}
+    for f in schema["fields"]:
+        p = f["name"].removesuffix("_precision")
+        if f["name"].endswith("_precision") and p in names:
+            title = next(g.get("title", p) for g in schema["fields"] if g["name"] == p)
+            groups.update(date_group(p, title))
+    keys = key_fields(schema)
+    out = []
+    for f in schema["fields"]:
+        n = f["name"]
+        if n in PROVENANCE and table != "sources":
+            f = {"name": n, **PROVENANCE[n]}
+        elif n == "note":
+            f = {"name": n, **NOTE}
+        elif n in groups:
+            generated = groups[n]
+            f = {"name": n, **{k: v for k, v in f.items() if k not in generated and k != "name"}, **generated}
+        if n in keys and f.get("type", "string") == "string" and "categories" not in f:  # ids, not vocabularies
+            f.setdefault("constraints", {})["pattern"] = ID_PATTERN
+        if "categories" in f:
+            f.setdefault("constraints", {})["enum"] = [c["value"] for c in f["categories"]]
+        out.append(_ordered(f))
+    schema["fields"] = out
+    return schema
+
+
+_ORDER = ["name", "title", "type", "format", "description", "constraints", "categories"]
+
+
+def _ordered(f: dict) -> dict:
+    """A field's keys in one fixed order, so generated files do not churn."""
+    c = f.get("constraints")
+    if c:
+        f["constraints"] = {k: c[k] for k in ["required", "unique", "pattern", "enum", "minLength", "maxLength", "minimum", "maximum"] if k in c} | {
+            k: v for k, v in c.items() if k not in ("required", "unique", "pattern", "enum", "minLength", "maxLength", "minimum", "maximum")}
+    return {k: f[k] for k in _ORDER if k in f} | {k: v for k, v in f.items() if k not in _ORDER}
+
+
+def dumps(schema: dict) -> str:
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
