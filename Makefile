@@ -1,36 +1,35 @@
-# `make validate` and `make test` set themselves up on first run (.venv from requirements.txt).
-PYTHON ?= python3
-VENV   := .venv
-PY     := $(VENV)/bin/python
+# Where each generated file comes from. Researchers need only `./dp validate` and `./dp test`
+# (see README); `./dp` sets up .venv/ on first use. make reports any failing command as exit code 2:
+# to tell invalid data (1) from a broken validator (2), call ./dp validate.
+SCHEMAS := $(wildcard schemas/*.schema.json)
+DATA    := $(wildcard data/*.csv)
+CODE    := $(wildcard ifimes_karabakh/*.py)
+NAME    := ifimes-2020-karabakh
 
-.PHONY: validate test docs release benchmark clean
+.PHONY: validate test docs schemas release benchmark clean
 
-$(VENV)/.installed: requirements.txt
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	touch $@
+validate:
+	./dp validate
 
-## Validate the whole package: clean-CSV rules, frictionless, then Pandera (exit 1 on any problem).
-validate: $(VENV)/.installed
-	$(PY) scripts/validate.py
+test:
+	./dp test
 
-## Run the test suite (validation of the real package and of corrupted copies, release, readers).
-test: $(VENV)/.installed
-	$(PY) -m pytest -q
+## The shared fields of every Table Schema are defined once, in fields.py.
+schemas: ifimes_karabakh/fields.py
+	./dp schemas
 
-## Regenerate what is generated from the data: README tables, codebook, figures.
-docs: $(VENV)/.installed
-	$(PY) scripts/make_readme_tables.py
-	$(PY) scripts/make_codebook.py
-	$(PY) scripts/make_figures.py
+## Generated from the descriptor, the schemas and the tables.
+docs: docs/codebook.md
+docs/codebook.md CITATION.cff docs/figures/timeline.svg docs/figures/tables.svg &: datapackage.json $(SCHEMAS) $(DATA) $(CODE)
+	./dp docs
 
-## Build dist/: the release archive, the SQLite database and SHA256SUMS.
-release: validate
-	$(PY) scripts/build_release.py dist
+## The release: built from the committed files only, into dist/.
+release: docs
+	./dp validate
+	./dp release
 
-## Time full validation against bare frictionless at 1x, 10x, 100x and 1000x.
-benchmark: $(VENV)/.installed
-	$(PY) scripts/benchmark.py
+benchmark:
+	./dp benchmark
 
 clean:
-	rm -rf $(VENV) dist .pytest_cache
+	rm -rf .venv dist

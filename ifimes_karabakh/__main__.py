@@ -35,9 +35,48 @@ def cmd_schemas(args):
     return 1 if stale and args.check else 0
 
 
+def cmd_docs(args):
+    """Write README blocks, codebook, figures and CITATION.cff from the package (docs.py); --check: exit 1 if stale."""
+    from .descriptor import load_package
+    from .docs import DocsError, write
+    try:
+        stale, problems = write(load_package(REPO), check=args.check)
+    except DocsError as e:
+        print(e, file=sys.stderr)
+        return 1
+    for f in stale:
+        print(f"{f}: {'stale: run ./dp docs' if args.check else 'rewritten'}", file=sys.stderr if args.check else sys.stdout)
+    for p in problems:
+        print(p, file=sys.stderr)
+    return 1 if problems or (stale and args.check) else 0
+
+
+def cmd_release(args):
+    """Build the archive, the SQLite database and SHA256SUMS from the committed package (release.py)."""
+    from .release import ReleaseError, build
+    try:
+        paths = build(REPO, Path(args.out))
+    except ReleaseError as e:
+        print(f"ifimes_karabakh release: refused: {e}", file=sys.stderr)
+        return 1
+    for path in paths:
+        print(path)
+    return 0
+
+
+def cmd_benchmark(args):
+    """Time this validator against a bare `frictionless validate` on scaled copies (benchmark.py)."""
+    from .benchmark import run
+    run(args.scales)
+    return 0
+
+
 COMMANDS = {
     "validate": (cmd_validate, "validate the package (default: this repository)"),
     "schemas": (cmd_schemas, "write the shared field definitions (fields.py) into schemas/*.schema.json"),
+    "docs": (cmd_docs, "write README blocks, docs/codebook.md, docs/figures/ and CITATION.cff from the package"),
+    "release": (cmd_release, "build dist/: the archive, the SQLite database and SHA256SUMS, from files committed to git"),
+    "benchmark": (cmd_benchmark, "time the validator against bare frictionless on 1x, 10x, 100x, 1000x copies"),
 }
 
 

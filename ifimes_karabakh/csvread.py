@@ -35,7 +35,9 @@ class Table:
     file: str                                   # path as the report names it
     header: list = field(default_factory=list)
     frame: pd.DataFrame | None = None           # the schema's columns found in the header, as text; index = line
-    damaged: set = field(default_factory=set)   # lines with a structural problem: no other finding is reported there
+    damaged: dict = field(default_factory=dict)  # line -> the row's text, for rows with a structural problem:
+    #                                             no other finding is reported there, and a reference that may
+    #                                             point to one of them is not reported as missing
     missing: list = field(default_factory=list)  # schema fields not in the header
     problems: list = field(default_factory=list)
     complete: bool = False                      # False: not read to the end (or not at all)
@@ -144,14 +146,14 @@ def _parse(reader, lines, t, fields):
         if len(values) != width:
             what = "too many" if len(values) > width else "too few"
             out.append(Problem(rel, line, None, "structure", f"{what} cells (found {len(values):,}; expected {width})"))
-            t.damaged.add(line)
+            t.damaged[line] = "\x1f".join(values)
             values = values[:width] + [""] * (width - len(values))
         for n in range(line, end + 1):
             if n in lines.replaced:
                 kind, message = lines.replaced.pop(n)
                 col = next((header[i] for i, v in enumerate(values) if REPLACED in v), None)
                 out.append(Problem(rel, n, col, kind, message))
-                t.damaged.add(line)
+                t.damaged[line] = "\x1f".join(values)
         for i, v in enumerate(values):
             if v:
                 if len(v) > MAX_CELL_CHARS:

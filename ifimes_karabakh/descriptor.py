@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from .patterns import compile_pattern
 from .report import Problem, show
 
 MAX_JSON_BYTES = 10 * 2**20     # a descriptor or schema larger than this is refused unread
@@ -142,6 +143,11 @@ def check_schema(schema, where: str, out: list) -> bool:
         for key, want in CONSTRAINTS.items():
             if key in c and (not isinstance(c[key], want) or isinstance(c[key], bool) and want is not bool):
                 bad(f"{at}.constraints.{key}", "constraint of the wrong type", c[key])
+        if isinstance(c.get("pattern"), str):
+            try:
+                compile_pattern(c["pattern"])
+            except Exception:  # re2.error: a pattern RE2 cannot run (look-arounds, back-references)
+                bad(f"{at}.constraints.pattern", "pattern this validator cannot run (expected a regular expression in RE2 syntax)", c["pattern"])
         if isinstance(c.get("enum"), list) and not all(isinstance(v, str) for v in c["enum"]):
             bad(f"{at}.constraints.enum", "enum values must be strings", c["enum"])
         cats = f.get("categories")

@@ -3,7 +3,7 @@
 Every name or value taken from the package is escaped before it is printed, so that no file,
 header or cell can put control characters, terminal escapes or fake report lines on the screen."""
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 _PLAIN = re.compile(r"[A-Za-z0-9_.\-/]+")
 
@@ -28,6 +28,7 @@ class Problem:
     column: str | None   # field name; None: the whole row or file
     kind: str            # a short code tests and scripts can match: "type", "foreign-key", "quote", ...
     message: str         # what is wrong (found ...; expected ...)
+    found: str = field(default="", compare=False)  # the offending value, for programs (the message shows it cut)
 
     def __str__(self):
         where = name(self.file, 200)

@@ -59,6 +59,15 @@ class Rule:
     article: bool = False          # needs the article text
 
     @property
+    def name(self):
+        """The rule's kind of test (a family such as as_stated_in_quote, or one rule's own name)."""
+        return self.test.__name__
+
+    @property
+    def id(self):
+        return f"{self.table}.{self.column}:{self.name}({','.join(self.uses)})"
+
+    @property
     def columns(self):
         return {self.column, *self.uses}
 
@@ -112,7 +121,7 @@ def empty(s):
 def in_quote(table, col, quote="quote"):
     """col holds the source's own wording: it occurs in the row's quote."""
     @rule(table, col, "as-stated", f"{col} does not occur in the row's {quote}", uses=(quote,))
-    def test(df, ctx):
+    def as_stated_in_quote(df, ctx):
         return series(df, (not v or fold(v) in fold(q) for v, q in rows(df, col, quote)))
 
 
@@ -123,7 +132,7 @@ def stated(table, col, locator="locator", anywhere=False, sep=None):
 
     @rule(table, col, "as-stated", f"{col} not found verbatim {where}", uses=("source_id", locator),
           needs=SOURCE_KINDS, article=True)
-    def test(df, ctx):
+    def stated_verbatim(df, ctx):
         kinds, art = ctx.source_kind, ctx.article
 
         def ok(v, sid, loc):
@@ -139,7 +148,7 @@ def external(table, col, when=None):
     msg = "must name a source other than the article" + (f" when {when} is given, and be empty when it is not" if when else "")
 
     @rule(table, col, "source", msg, uses=(when,) if when else (), needs=SOURCE_KINDS)
-    def test(df, ctx):
+    def external_source(df, ctx):
         kinds = ctx.source_kind
         outside = df[col].map(lambda s: s in kinds and kinds[s] not in ARTICLE_KINDS)
         if when is None:
@@ -149,7 +158,7 @@ def external(table, col, when=None):
 
 def required_when(table, col, message, uses, condition):
     @rule(table, col, "required", message, uses=uses)
-    def test(df, ctx):
+    def required_when(df, ctx):
         return ~condition(df) | (df[col] != "")
 
 
@@ -157,20 +166,20 @@ def provenance(table, src="source_id"):
     """Every row's locator exists in its source, and its quote stands there verbatim."""
     @rule(table, "locator", "locator", "locator does not exist in that source (expected pN or fnN of the article; ptN or whole for other documents)",
           uses=(src,), needs=SOURCE_KINDS, article=True)
-    def locator(df, ctx):
+    def locator_exists(df, ctx):
         kinds, art = ctx.source_kind, ctx.article
         return series(df, (loc in art.raw if kinds.get(s) in ARTICLE_KINDS else not ARTICLE_LOCATOR.fullmatch(loc)
                            for s, loc in rows(df, src, "locator")))
 
     @rule(table, "quote", "quote", "quote not found verbatim in the article at the locator (whitespace and typographic quotes folded)",
           uses=(src, "locator"), needs=SOURCE_KINDS, article=True)
-    def verbatim(df, ctx):
+    def quote_verbatim(df, ctx):
         kinds, art = ctx.source_kind, ctx.article
         return series(df, (kinds.get(s) not in ARTICLE_KINDS or loc not in art.raw or art.contains(loc, q)
                            for s, loc, q in rows(df, src, "locator", "quote")))
 
     @rule(table, "quote", "quote", "quote too short to identify its place (expected at least 3 letters or digits in each part between ' … ' and 12 in all)")
-    def identifies(df, ctx):
+    def quote_identifies_place(df, ctx):
         return df["quote"].map(lambda q: not q or quote_identifies(q))
 
 
@@ -179,23 +188,23 @@ def date_group(table, p, upper=True):
     prec, basis, src, das = f"{p}_precision", f"{p}_basis", f"{p}_source_id", f"{p}_as_stated"
 
     @rule(table, p, "date", "impossible or malformed date (expected YYYY, YYYY-MM, YYYY-MM-DD or start/end of the same precision, real calendar dates)")
-    def real(df, ctx):
+    def date_real(df, ctx):
         return df[p].map(lambda v: not v or try_parse(v) is not None)
 
     @rule(table, p, "date", "date outside what the article can report (expected from 1900 to the article's date)" if upper else "date before 1900",
           needs=("sources.source_id", "sources.date") if upper else ())
-    def coverage(df, ctx):
+    def date_coverage(df, ctx):
         latest = ctx.latest if upper else dt.date.max
         return df[p].map(lambda v: not (x := try_parse(v)) or (x[0] >= EARLIEST and x[1] <= latest))
 
     @rule(table, prec, "date", f"precision contradicts {p} (expected day, month or year as {p} is written; empty when {p} is empty)", uses=(p,))
-    def precision(df, ctx):
+    def date_precision(df, ctx):
         return series(df, (pr == "" if not v else (x := try_parse(v)) is None or x[2] == pr for v, pr in rows(df, p, prec)))
 
     as_stated = value(f"{table}.{basis}", "as_stated")
 
     @rule(table, basis, "date", f"basis does not fit (expected empty when {p} is empty; as_stated only with {das} given)", uses=(p, das))
-    def fits(df, ctx):
+    def date_basis(df, ctx):
         return series(df, (b == "" if not v else (d != "" if b == as_stated else b != "")
                            for v, b, d in rows(df, p, basis, das)))
 
@@ -206,7 +215,7 @@ def date_group(table, p, upper=True):
 
     @rule(table, src, "source", f"must name a source other than the article when {basis} is corrected, refined or added, and be empty otherwise",
           uses=(basis,), needs=SOURCE_KINDS)
-    def source(df, ctx):
+    def date_source(df, ctx):
         kinds = ctx.source_kind
         return series(df, (s in kinds and kinds[s] not in ARTICLE_KINDS if b in sourced else s == "" for b, s in rows(df, basis, src)))
 
@@ -215,11 +224,11 @@ def date_group(table, p, upper=True):
 
 def iso(table, code, name, lookup, what):
     @rule(table, code, "iso", f"no such {what} code in pycountry")
-    def exists(df, ctx):
+    def iso_exists(df, ctx):
         return df[code].map(lambda c: not c or lookup(c) is not None)
 
     @rule(table, name, "iso", f"{name} is not pycountry's name for {code} (the code names another place, or the name was changed)", uses=(code,))
-    def named(df, ctx):
+    def iso_name(df, ctx):
         return series(df, (not c or (f := lookup(c)) is None or n == f.name for c, n in rows(df, code, name)))
 
     required_when(table, name, f"a {code} needs its ISO name", (code,), lambda df: df[code] != "")

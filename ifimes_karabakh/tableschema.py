@@ -12,29 +12,17 @@ RE2, whose time grows linearly with the text, so no pattern can hang the validat
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
-import re2
 
 from . import REPO
 from .descriptor import as_list, load_package
+from .patterns import compile_pattern
+from .patterns import fullmatch as _fullmatch
 
 INT64 = (-2**63, 2**63 - 1)  # what SQLite's INTEGER and pandas' int64 hold
-_RE2_OPTIONS = re2.Options()
-_RE2_OPTIONS.log_errors = False  # a bad pattern is reported by us, located, not logged by RE2
-
-
-def compile_pattern(pattern: str):
-    """The pattern as RE2, matched against the whole value; re2.error if RE2 cannot run it."""
-    return re2.compile(f"(?:{pattern})", _RE2_OPTIONS)
 
 
 def _present(s):
     return s != ""
-
-
-def _fullmatch(s, rx):
-    """rx.fullmatch on each distinct value (repeated keys are matched once)."""
-    ok = {v: rx.fullmatch(v) is not None for v in s.unique()}
-    return s.map(ok).astype(bool)
 
 
 _INTEGER = compile_pattern(r"[+-]?\d+")
@@ -123,7 +111,7 @@ def frame_checks(schema: dict, tables: dict | None = None, own: str = "") -> lis
             values = pd.MultiIndex.from_frame(df[own_fields]) if len(own_fields) > 1 else pd.Index(df[own_fields[0]])
             empty = (df[own_fields] == "").all(axis=1).to_numpy()
             return pd.Series(empty | values.isin(keys), index=df.index)
-        checks.append(pa.Check(exists, name="foreign-key", title=own_fields[0],
+        checks.append(pa.Check(exists, name="foreign-key", title=own_fields[0], description=ref.get("resource") or own,
                                error=f"reference to a row that does not exist (expected a value of {ref.get('resource') or own}.{', '.join(their)})"))
     return checks
 

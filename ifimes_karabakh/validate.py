@@ -75,14 +75,20 @@ def validate(root) -> Result:
             else:
                 targets[target] = frame
         schema = pandera_schema(r.schema, targets, columns=present)
-        out += failures(schema, t.frame, r.path, t.damaged, lambda check, col: col or check.title)
+        unsure = {n: list(tables[n].damaged.values()) for n in targets if tables[n].damaged}
+        found = failures(schema, t.frame, r.path, t.damaged, lambda check, col: col or check.title)
+        for p, check in found:
+            if check.name == "foreign-key" and any(p.found in text for text in unsure.get(check.description, [])):
+                res.notes.append(f"NOT REPORTED: {name(r.path)}:{p.row}:{name(p.column)}: {show(p.found)} may be the key of a damaged row of {check.description}")
+            else:
+                out.append(p)
         run, not_run = rules.applicable(r.name, t.frame, ctx)
         for rule, why in not_run:
             skipped[why].append(f"rule {rule.kind} on {rule.column}")
         for why, what in skipped.items():
             res.notes.append(f"SKIPPED in {name(r.path)} ({why}): {'; '.join(what)}")
         if run:
-            out += failures(rules.schema(r.name, run, ctx), t.frame, r.path, t.damaged, lambda check, col: check.title)
+            out += [p for p, _ in failures(rules.schema(r.name, run, ctx), t.frame, r.path, t.damaged, lambda check, col: check.title)]
     return res
 
 
@@ -112,8 +118,8 @@ def read_article(out, notes):
 
 
 def failures(schema, frame, file, damaged, column_of):
-    """Run a Pandera schema lazily; its failure cases as Problems on the true lines (none on
-    damaged rows, whose structural problem is already reported)."""
+    """Run a Pandera schema lazily; its failure cases as (Problem, check) on the true lines (none
+    on damaged rows, whose structural problem is already reported)."""
     try:
         schema.validate(frame, lazy=True)
         return []
@@ -137,11 +143,12 @@ def failures(schema, frame, file, damaged, column_of):
         found = frame.at[line, column] if column in frame.columns else ""
         message = check.error
         message = message.replace(" (expected ", f" (found {show(found)}; expected ", 1) if " (expected " in message else f"{message} (found {show(found)})"
-        out.append(Problem(file, line, column, check.name, message))
+        out.append((Problem(file, line, column, check.name, message, found), check))
     return out
 
 
-def report(res: Result, stream=sys.stdout):
+def report(res: Result, stream=None):
+    stream = stream or sys.stdout
     by_file = defaultdict(list)
     for p in res.problems:
         by_file[p.file].append(p)

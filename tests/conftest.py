@@ -1,16 +1,15 @@
-"""Shared helpers: a copy of the package in a temporary folder, and the validate command run as a user runs it."""
+"""Shared fixtures: a copy of the package to damage, CSV editing helpers, and the article."""
+import csv
+import io
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-
-from source_text import source_path  # noqa: E402
+from ifimes_karabakh import REPO
+from ifimes_karabakh.article import Article, source_path
+from ifimes_karabakh.validate import validate
 
 PACKAGE_PARTS = ["datapackage.json", "data", "schemas"]
 
@@ -18,11 +17,7 @@ PACKAGE_PARTS = ["datapackage.json", "data", "schemas"]
 def copy_package(dest: Path) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
     for part in PACKAGE_PARTS:
-        src = ROOT / part
-        if src.is_dir():
-            shutil.copytree(src, dest / part)
-        else:
-            shutil.copy2(src, dest / part)
+        (shutil.copytree if (REPO / part).is_dir() else shutil.copy2)(REPO / part, dest / part)
     return dest
 
 
@@ -32,17 +27,7 @@ def pkg(tmp_path):
     return copy_package(tmp_path / "pkg")
 
 
-def run_validate(folder: Path, env_extra=None):
-    """Run scripts/validate.py on folder as a subprocess; return (exit code, output)."""
-    env = dict(os.environ)
-    env.setdefault("IFIMES_SOURCE_TEXT", str(source_path()))
-    env.update(env_extra or {})
-    p = subprocess.run([sys.executable, str(ROOT / "scripts" / "validate.py"), str(folder)],
-                       capture_output=True, text=True, env=env, timeout=600)
-    return p.returncode, p.stdout + p.stderr
-
-
-def require_source_text():
+def require_article():
     """The article text must be present in CI; elsewhere a test that needs it is skipped, saying why."""
     path = source_path()
     if path.is_file():
@@ -50,3 +35,45 @@ def require_source_text():
     if os.environ.get("CI"):
         pytest.fail(f"source text missing at {path}: CI must check every quote against it")
     pytest.skip(f"source text not found at {path} (set IFIMES_SOURCE_TEXT); quote checks skipped")
+
+
+@pytest.fixture(scope="session")
+def article():
+    out = []
+    art = Article.read(require_article(), out)
+    assert not out
+    return art
+
+
+# ------------------------------------------------------------------ editing a copied table
+def read(pkg, table):
+    with open(pkg / "data" / f"{table}.csv", encoding="utf-8", newline="") as fh:
+        return list(csv.reader(fh))
+
+
+def write(pkg, table, rows):
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    (pkg / "data" / f"{table}.csv").write_text(buf.getvalue(), encoding="utf-8")
+
+
+def line_of(pkg, table, column, pred):
+    """The CSV line (header = 1) of the first row whose column satisfies pred."""
+    rows = read(pkg, table)
+    j = rows[0].index(column)
+    return next(i for i, r in enumerate(rows[1:], start=2) if pred(r[j]))
+
+
+def set_cell(pkg, table, line, column, value):
+    """Set one cell (line: the CSV line, header = 1); returns the old value."""
+    rows = read(pkg, table)
+    j = rows[0].index(column)
+    old, rows[line - 1][j] = rows[line - 1][j], value
+    write(pkg, table, rows)
+    return old
+
+
+def found(folder):
+    """Validate in-process; the problems as (file, row, column, kind) tuples, and the result."""
+    res = validate(Path(folder))
+    return {(p.file, p.row, p.column, p.kind) for p in res.problems}, res

@@ -1,68 +1,72 @@
-"""The real package is valid, by the project's validator and by frictionless as a user runs it."""
+"""The package as a user meets it: the standard tool accepts it, every table has its schema, the
+shared fields are what fields.py defines, and the article has the shape the locators assume."""
+import copy
 import csv
 import json
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
-from conftest import ROOT, require_source_text, run_validate
+from ifimes_karabakh import REPO, fields
+from ifimes_karabakh.descriptor import load_package
 
 
-def test_validate_command_passes_on_the_package():
-    require_source_text()
-    code, out = run_validate(ROOT)
-    assert code == 0, out
-    assert "0 problem(s) found" in out
-    assert "SKIPPED" not in out
-    assert out.count("PASS ") == len(json.loads((ROOT / "datapackage.json").read_text())["resources"])
-
-
-def test_frictionless_cli_alone_says_valid():
+def test_frictionless_alone_says_valid():
+    """`frictionless validate datapackage.json`, as a user runs it (one subprocess)."""
     exe = Path(sys.executable).parent / "frictionless"
-    p = subprocess.run([str(exe), "validate", "datapackage.json"], cwd=ROOT, capture_output=True, text=True)
+    p = subprocess.run([str(exe), "validate", "datapackage.json"], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stdout + p.stderr
 
 
-def test_every_resource_has_its_schema_and_descriptions():
-    dp = json.loads((ROOT / "datapackage.json").read_text())
-    names = {p.stem.removesuffix(".schema") for p in (ROOT / "schemas").glob("*.schema.json")}
-    assert names == {r["name"] for r in dp["resources"]}
-    for r in dp["resources"]:
-        schema = json.loads((ROOT / r["schema"]).read_text())
-        assert schema["primaryKey"], r["name"]
-        for f in schema["fields"]:
-            assert f.get("description"), f"{r['name']}.{f['name']} has no description"
-        with open(ROOT / r["path"], encoding="utf-8") as fh:
-            assert next(csv.reader(fh)) == [f["name"] for f in schema["fields"]]
+def test_every_resource_has_its_schema_header_and_descriptions():
+    pkg = load_package(REPO)
+    assert {p.name for p in (REPO / "schemas").glob("*.schema.json")} == {Path(r.schema_file).name for r in pkg.resources}
+    for r in pkg.resources:
+        assert r.schema["primaryKey"], r.name
+        assert all(f.get("description") for f in r.schema["fields"]), r.name
+        with open(REPO / r.path, encoding="utf-8") as fh:
+            assert next(csv.reader(fh)) == r.fields
 
 
-def test_validator_says_when_quote_check_is_skipped(tmp_path):
-    """Outside CI, a missing source text is reported as skipped, never silently passed."""
-    code, out = run_validate(ROOT, {"IFIMES_SOURCE_TEXT": str(tmp_path / "absent.txt"), "CI": ""})
-    assert "SKIPPED: quote and SHA-256 checks" in out and "absent.txt" in out
-    code, out = run_validate(ROOT, {"IFIMES_SOURCE_TEXT": str(tmp_path / "absent.txt"), "CI": "true"})
-    assert code == 1 and "source text not found" in out
+def test_schemas_hold_the_shared_fields_as_defined():
+    for r in load_package(REPO).resources:
+        assert fields.dumps(fields.render(r.name, r.schema)) == (REPO / r.schema_file).read_text(encoding="utf-8"), \
+            f"{r.schema_file} is stale: run ./dp schemas"
 
 
-def test_readme_tables_are_current():
-    """The table of tables and the verdict counts in README.md are generated; stale ones fail."""
-    p = subprocess.run([sys.executable, str(ROOT / "scripts" / "make_readme_tables.py"), "--check"], capture_output=True, text=True)
-    assert p.returncode == 0, p.stderr
+def test_a_changed_shared_definition_reaches_every_table(monkeypatch):
+    monkeypatch.setitem(fields.PROVENANCE, "quote", {**fields.PROVENANCE["quote"], "description": "Changed."})
+    changed = [r.name for r in load_package(REPO).resources
+               if fields.render(r.name, r.schema) != r.schema]
+    assert len(changed) == 13  # every table but sources, whose quote is its own
+    schema = copy.deepcopy(load_package(REPO).resource("claims").schema)
+    next(f for f in schema["fields"] if f["name"] == "verdict")["categories"].append({"value": "open", "label": "x"})
+    rendered = fields.render("claims", schema)
+    assert next(f for f in rendered["fields"] if f["name"] == "verdict")["constraints"]["enum"][-1] == "open"
 
 
-def test_readme_opens_with_the_two_commands_ci_runs():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    first_block = readme.split("```")[1]
-    assert "make validate" in first_block and "make test" in first_block
-    ci = (ROOT / ".ci" / "run").read_text()
-    assert "make validate" in ci and "make test" in ci
+def test_every_key_field_carries_the_id_pattern():
+    for r in load_package(REPO).resources:
+        for name in fields.key_fields(r.schema):
+            f = r.field(name)
+            if "categories" not in f:
+                assert f["constraints"]["pattern"] == fields.ID_PATTERN, f"{r.name}.{name}"
 
 
 def test_cited_code_list_is_the_installed_pycountry():
-    """ISO codes are checked against pycountry; the version cited in sources.csv is the one installed."""
-    from importlib.metadata import version
-
-    with open(ROOT / "data" / "sources.csv", encoding="utf-8") as fh:
+    with open(REPO / "data" / "sources.csv", encoding="utf-8") as fh:
         row = next(r for r in csv.DictReader(fh) if r["kind"] == "code_list")
     assert f"pycountry {version('pycountry')}:" in row["title"]
     assert row["url"].rstrip("/").endswith(version("pycountry"))
+
+
+def test_article_has_51_lines_and_5_footnotes(article):
+    assert max(int(k[1:]) for k in article.raw if k.startswith("p")) == 51
+    assert sorted(k for k in article.raw if k.startswith("fn")) == [f"fn{i}" for i in range(1, 6)]
+
+
+def test_descriptor_names_resources_as_the_files_are_named():
+    dp = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))
+    for r in dp["resources"]:
+        assert r["path"] == f"data/{r['name']}.csv" and r["schema"] == f"schemas/{r['name']}.schema.json"

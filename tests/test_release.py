@@ -1,201 +1,215 @@
-"""Release checks: citation metadata, one version everywhere, the codebook, and the SQLite build."""
-import csv
-import datetime
+"""The release (ifimes_karabakh.release), built in-process from a temporary git clone of the repository
+(the committed files only): two builds are byte-identical, SHA256SUMS verifies, the archive holds
+exactly the files that should ship (never an untracked, ignored or hidden one), a dirty working tree
+or an unsafe package name or version is refused without writing anything, and the unpacked archive
+validates. Also: one version everywhere, and the figures are those render() draws."""
+import hashlib
 import json
 import re
 import shutil
-import sqlite3
 import subprocess
 import sys
+import zipfile
+from pathlib import Path
 
 import pytest
-import yaml
 
-from conftest import ROOT, copy_package
+from ifimes_karabakh import __main__ as cli
+from ifimes_karabakh import release
+from ifimes_karabakh.descriptor import load_package
+from ifimes_karabakh.release import ReleaseError
+from ifimes_karabakh.validate import validate
 
-import build_sqlite
-import package
-import check_cff
-
-# semver.org's regular expression for a version (no leading "v").
-SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
-                    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
-                    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$")
-
-
-def datapackage():
-    return package.load_package(ROOT)
+REPO = Path(__file__).resolve().parent.parent
+FRICTIONLESS = shutil.which("frictionless", path=str(Path(sys.executable).parent)) or shutil.which("frictionless")
+DOCUMENTS = ["README.md", "CHANGELOG.md", "CITATION.cff", "LICENSE", "LICENSE-DATA.md", "datapackage.json", "docs/codebook.md"]
+# Files that exist in the clone's working tree but are not tracked: none may ship.
+STRAYS = ["schemas/x.schema.json", ".hidden", "docs/.hidden.svg", "docs/figures/stray.svg",
+          "docs/figures/.hidden.svg", "docs/figures/ignored.svg", "data/.notes.csv"]
 
 
-def citation():
-    return yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+def git(cwd, *args):
+    return subprocess.run(["git", "-c", "user.name=test", "-c", "user.email=test@example.org", *args],
+                          cwd=cwd, check=True, capture_output=True, text=True).stdout
 
 
-def changelog_top_release():
-    """(version, date) of the first `## [X.Y.Z] - YYYY-MM-DD` heading; `## [Unreleased]` is skipped."""
-    for line in (ROOT / "CHANGELOG.md").read_text(encoding="utf-8").splitlines():
-        if line.startswith("## [") and not line.lower().startswith("## [unreleased]"):
-            m = re.fullmatch(r"## \[([^\]]+)\] - (\d{4}-\d{2}-\d{2})", line.strip())
-            assert m, f"CHANGELOG.md: release heading not of the form `## [X.Y.Z] - YYYY-MM-DD`: {line!r}"
-            return m.group(1), m.group(2)
-    pytest.fail("CHANGELOG.md has no `## [X.Y.Z] - YYYY-MM-DD` entry")
+def clone(src, dest: Path) -> Path:
+    subprocess.run(["git", "clone", "-q", str(src), str(dest)], check=True, capture_output=True)
+    return dest
 
 
-# --- citation and version --------------------------------------------------------------------
+def tree(folder: Path) -> set:
+    """Every path under folder except inside .git (what a build could have written)."""
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if ".git" not in p.relative_to(folder).parts}
 
-def test_vendored_cff_schema_is_1_2_0():
-    schema = json.loads(check_cff.SCHEMA.read_text(encoding="utf-8"))
-    assert "/1.2.0/" in schema["$id"]
-    assert schema["$schema"].startswith("http://json-schema.org/draft-07/")
-
-
-def test_citation_cff_is_valid_cff_1_2_0_and_a_dataset():
-    assert check_cff.errors() == []
-    assert citation()["type"] == "dataset"
-
-
-def test_check_cff_reports_an_invalid_file(tmp_path):
-    bad = tmp_path / "CITATION.cff"
-    bad.write_text((ROOT / "CITATION.cff").read_text(encoding="utf-8").replace("type: dataset", "type: data"),
-                   encoding="utf-8")
-    p = subprocess.run([sys.executable, str(ROOT / "scripts" / "check_cff.py"), str(bad)],
-                       capture_output=True, text=True)
-    assert p.returncode == 1 and "type: 'data' is not one of" in p.stdout
-
-
-def test_one_version_and_release_date_everywhere():
-    dp, cff = datapackage(), citation()
-    version, date = changelog_top_release()
-    assert SEMVER.match(version), f"CHANGELOG.md version {version!r} is not SemVer"
-    assert str(dp["version"]) == version, f"datapackage.json version {dp['version']} != CHANGELOG.md {version}"
-    assert str(cff["version"]) == version, f"CITATION.cff version {cff['version']} != CHANGELOG.md {version}"
-    datetime.date.fromisoformat(date)
-    assert str(cff["date-released"]) == date, f"CITATION.cff date-released {cff['date-released']} != CHANGELOG.md {date}"
-    created = datetime.datetime.fromisoformat(dp["created"].replace("Z", "+00:00"))
-    assert created.date().isoformat() == date, f"datapackage.json created {dp['created']} != CHANGELOG.md {date}"
-
-
-# --- codebook ---------------------------------------------------------------------------------
-
-def run_codebook_check(root):
-    return subprocess.run([sys.executable, str(root / "scripts" / "make_codebook.py"), "--check"],
-                          capture_output=True, text=True)
-
-
-def test_codebook_is_current():
-    p = run_codebook_check(ROOT)
-    assert p.returncode == 0, p.stdout + p.stderr
-
-
-def test_codebook_check_notices_a_changed_schema(tmp_path):
-    pkg = copy_package(tmp_path / "pkg")
-    shutil.copytree(ROOT / "docs", pkg / "docs")
-    (pkg / "scripts").mkdir()
-    for script in ("make_codebook.py", "package.py"):
-        shutil.copy2(ROOT / "scripts" / script, pkg / "scripts")
-    assert run_codebook_check(pkg).returncode == 0
-    schema_path = pkg / json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["resources"][0]["schema"]
-    schema = json.loads(schema_path.read_text(encoding="utf-8"))
-    schema["fields"][0]["description"] += " Changed."
-    schema_path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
-    p = run_codebook_check(pkg)
-    assert p.returncode == 1 and "stale" in p.stderr
-
-
-# --- SQLite -----------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def db_path(tmp_path_factory):
-    return build_sqlite.build(tmp_path_factory.mktemp("sqlite") / "package.sqlite")
+def repo(tmp_path_factory):
+    """A clone of the repository (its last commit), with untracked, ignored and hidden strays."""
+    dest = clone(REPO, tmp_path_factory.mktemp("clone") / "repo")
+    with open(dest / ".git" / "info" / "exclude", "a", encoding="utf-8") as fh:
+        fh.write("docs/figures/ignored.svg\n")
+    for rel in STRAYS:
+        (dest / rel).write_text('{"fields": []}' if rel.endswith(".json") else "<svg/>\n", encoding="utf-8")
+    assert git(dest, "status", "--porcelain", "--ignored").count("\n") == len(STRAYS)
+    return dest
+
+
+@pytest.fixture(scope="module")
+def built(repo, tmp_path_factory):
+    return release.build(repo, tmp_path_factory.mktemp("dist") / "dist")
 
 
 @pytest.fixture
-def con(db_path):
-    con = sqlite3.connect(db_path, isolation_level=None)
-    con.execute("PRAGMA foreign_keys=ON")
-    yield con
-    con.close()
+def scratch(repo, tmp_path):
+    """A fresh clone of the clone, to damage."""
+    return clone(repo, tmp_path / "scratch")
 
 
-def as_csv_text(value):
-    """A value read from SQLite, written as the CSV writes it: NULL -> '', 6.0 -> '6', 6.4 -> '6.4'."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return repr(value) if isinstance(value, float) else str(value)
+@pytest.fixture(scope="module")
+def unpacked(built, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("unpacked")
+    with zipfile.ZipFile(built[0]) as zf:
+        zf.extractall(folder)  # entry names are checked by test_archive_holds_exactly_what_ships
+    return folder / built[0].name.removesuffix(".zip")
 
 
-def test_sqlite_build_is_deterministic(tmp_path):
-    first, second = (build_sqlite.build(tmp_path / name) for name in ("a.sqlite", "b.sqlite"))
-    assert first.read_bytes() == second.read_bytes()
+def expected_members(repo):
+    pkg = load_package(repo)
+    files = set(DOCUMENTS) | {f"docs/figures/{p.name}" for p in (repo / "docs" / "figures").glob("*.svg")}
+    for r in pkg.resources:
+        files |= {r.path, r.schema_file}
+    return files - set(STRAYS)
 
 
-def test_sqlite_has_every_table_with_declared_types_and_no_fk_violation(con):
-    assert con.execute("PRAGMA foreign_keys").fetchone() == (1,)
-    assert con.execute("PRAGMA foreign_key_check").fetchall() == []
-    tables = {n for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    resources = datapackage()["resources"]
-    assert tables == {r["name"] for r in resources}
-    for r in resources:
-        declared = [(c[1], c[2]) for c in con.execute(f'PRAGMA table_info("{r["name"]}")')]
-        expected = [(f["name"], {"integer": "INTEGER", "number": "REAL"}.get(f.get("type"), "TEXT"))
-                    for f in r["schema"]["fields"]]
-        assert declared == expected, r["name"]
-        fks = {(row[3], row[2], row[4]) for row in con.execute(f'PRAGMA foreign_key_list("{r["name"]}")')}
-        for fk in r["schema"].get("foreignKeys", []):
-            ref = fk["reference"]
-            for own, theirs in zip(package.as_list(fk["fields"]), package.as_list(ref["fields"])):
-                assert (own, ref.get("resource") or r["name"], theirs) in fks, f"{r['name']}.{own}: FOREIGN KEY missing"
+# --- the files written ---------------------------------------------------------------------------
+
+def test_writes_the_three_files_named_after_the_package(repo, built):
+    dp = json.loads((repo / "datapackage.json").read_text(encoding="utf-8"))
+    stem = f"{dp['name']}-{dp['version']}"
+    assert [p.name for p in built] == [f"{stem}.zip", f"{stem}.sqlite", "SHA256SUMS"]
+    assert sorted(p.name for p in built[0].parent.iterdir()) == sorted(p.name for p in built)  # no temporary file left
 
 
-@pytest.mark.parametrize("resource", [r["name"] for r in package.load_package(ROOT)["resources"]])
-def test_sqlite_rows_equal_csv_rows(con, resource):
-    """Every cell read back from SQLite, written as CSV text, equals the CSV's cell, in primary-key order."""
-    r = next(x for x in datapackage()["resources"] if x["name"] == resource)
-    fields = r["schema"]["fields"]
-    key = package.as_list(r["schema"].get("primaryKey"))
-    with open(ROOT / r["path"], encoding="utf-8", newline="") as fh:
-        csv_rows = list(csv.reader(fh))[1:]
-    if key:
-        index = {f["name"]: i for i, f in enumerate(fields)}
-        types = {f["name"]: f.get("type", "string") for f in fields}
+def test_two_builds_are_byte_identical(repo, built, tmp_path):
+    again = release.build(repo, tmp_path / "again")
+    for a, b in zip(built, again):
+        assert a.name == b.name and a.read_bytes() == b.read_bytes(), a.name
 
-        def sort_key(row):  # SQLite's order: NULL first, numbers by value, text by code point
-            return [(0,) if row[index[k]] == "" else
-                    (1, int(row[index[k]]) if types[k] == "integer" else
-                     float(row[index[k]]) if types[k] == "number" else row[index[k]]) for k in key]
-        csv_rows.sort(key=sort_key)
-        order = build_sqlite.names(key)
+
+def test_checksums_verify(built):
+    archive, db, sums = built
+    lines = sums.read_text(encoding="utf-8").splitlines()
+    assert lines == [f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}" for p in (archive, db)]
+    if shutil.which("sha256sum"):
+        p = subprocess.run(["sha256sum", "--strict", "-c", "SHA256SUMS"], cwd=sums.parent, capture_output=True, text=True)
+        assert p.returncode == 0, p.stdout + p.stderr
+
+
+def test_archive_holds_exactly_what_ships(repo, built):
+    archive = built[0]
+    top = archive.name.removesuffix(".zip")
+    with zipfile.ZipFile(archive) as zf:
+        infos = zf.infolist()
+        names = [i.filename for i in infos]
+        assert names == sorted(names)
+        for i in infos:
+            rel = i.filename.removeprefix(top + "/")
+            assert i.filename.startswith(top + "/") and not rel.startswith("/"), i.filename
+            assert all(part not in ("", ".", "..") for part in rel.split("/")) and "\\" not in rel, i.filename
+            assert (i.date_time, i.external_attr >> 16, i.create_system) == ((1980, 1, 1, 0, 0, 0), 0o100644, 3), i.filename
+            assert zf.read(i) == (repo / rel).read_bytes(), i.filename
+    have = {n.removeprefix(top + "/") for n in names}
+    assert have == expected_members(repo)
+    assert not have & set(STRAYS)
+    assert {"docs/figures/tables.svg", "docs/figures/timeline.svg"} <= have
+
+
+# --- refusals --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("how", ["edited", "staged", "deleted"])
+def test_uncommitted_changes_to_a_shipped_file_are_refused(scratch, tmp_path, how):
+    data_file = load_package(scratch).resources[0].path
+    path = scratch / data_file
+    if how == "deleted":
+        path.unlink()
     else:
-        order = "rowid"
-    db_rows = [[as_csv_text(v) for v in row]
-               for row in con.execute(f'SELECT * FROM "{resource}" ORDER BY {order}')]
-    assert len(db_rows) == len(csv_rows)
-    for n, (db_row, csv_row) in enumerate(zip(db_rows, csv_rows)):
-        diff = {f["name"]: (c, d) for f, c, d in zip(fields, csv_row, db_row) if c != d}
-        assert not diff, f"{r['path']}, row {n + 1} in key order: (csv, sqlite) differ: {diff}"
+        path.write_bytes(path.read_bytes() + b"\n")
+        if how == "staged":
+            git(scratch, "add", data_file)
+    out = tmp_path / "out"
+    with pytest.raises(ReleaseError, match=f"uncommitted changes.*{re.escape(data_file)}"):
+        release.build(scratch, out)
+    assert not out.exists()
 
 
-def foreign_keys(to_self):
-    """(resource, foreign key): the first single-field foreign key to another table, or to the table itself."""
-    for r in datapackage()["resources"]:
-        for fk in r["schema"].get("foreignKeys", []):
-            parent = fk["reference"].get("resource") or r["name"]
-            if len(package.as_list(fk["fields"])) == 1 and (parent == r["name"]) == to_self:
-                return r, fk
-    pytest.skip("no such foreign key in the package")
+def test_a_file_git_does_not_track_is_refused(scratch, tmp_path):
+    git(scratch, "rm", "-q", "--cached", "docs/codebook.md")
+    git(scratch, "commit", "-q", "-m", "untrack the codebook")
+    with pytest.raises(ReleaseError, match="not tracked by git: docs/codebook.md"):
+        release.build(scratch, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.parametrize("to_self", [False, True], ids=["to-other-table", "to-same-table"])
-def test_sqlite_refuses_a_foreign_key_violation(con, to_self):
-    r, fk = foreign_keys(to_self)
-    names = [f["name"] for f in r["schema"]["fields"]]
-    row = dict(zip(names, con.execute(f'SELECT * FROM "{r["name"]}" LIMIT 1').fetchone()))
-    for k in package.as_list(r["schema"].get("primaryKey")):  # a new key, so only the FK can fail
-        row[k] = row[k] + 10**9 if isinstance(row[k], int) else f"{row[k]}-new-test-row"
-    row[package.as_list(fk["fields"])[0]] = "no-such-id"
-    marks = ", ".join("?" * len(names))
-    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
-        con.execute(f'INSERT INTO "{r["name"]}" VALUES ({marks})', list(row.values()))
-    assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+def test_a_tracked_link_is_refused(scratch, tmp_path):
+    outside = tmp_path / "secret.txt"
+    outside.write_text("not part of the package\n", encoding="utf-8")
+    (scratch / "LICENSE").unlink()
+    (scratch / "LICENSE").symlink_to(outside)
+    git(scratch, "commit", "-q", "-am", "LICENSE becomes a link")
+    with pytest.raises(ReleaseError, match="LICENSE.*link"):
+        release.build(scratch, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("key, value", [("name", "../../escaped"), ("name", "/tmp/escaped"), ("name", "a..b"),
+                                        ("version", "1.0.0/../x"), ("version", "../../escaped")])
+def test_an_unsafe_name_or_version_is_refused_and_nothing_is_written(scratch, tmp_path, key, value):
+    assert set(tmp_path.iterdir()) == {scratch}
+    dp = json.loads((scratch / "datapackage.json").read_text(encoding="utf-8"))
+    dp[key] = value
+    with pytest.raises(ReleaseError, match=key):  # the release's own check, whatever the descriptor's
+        release.release_name(dp)
+    (scratch / "datapackage.json").write_text(json.dumps(dp, indent=2), encoding="utf-8")
+    git(scratch, "commit", "-q", "-am", "unsafe name or version")  # refused for the name, not for a dirty tree
+    before = tree(tmp_path)
+    out = tmp_path / "deep" / "out"
+    with pytest.raises(ReleaseError, match=key):
+        release.build(scratch, out)
+    assert tree(tmp_path) == before  # not even the out folder
+    naive = f"{dp['name']}-{dp['version']}"  # where joining the names unchecked would have written
+    assert not any((out / f"{naive}{suffix}").exists() for suffix in (".zip", ".sqlite", ".zip.tmp", ".sqlite.tmp"))
+    assert not list(tmp_path.parent.glob("*escaped*")) and not list(tmp_path.glob("**/*escaped*"))
+
+
+@pytest.mark.parametrize("rel", ["../x", "/etc/x", "a/../../x", "a//b", "./a", "a\\..\\b"])
+def test_an_archive_entry_outside_the_top_folder_is_refused(tmp_path, rel):
+    with pytest.raises(ReleaseError, match="not a plain relative path"):
+        release.write_zip(tmp_path / "a.zip", "pkg-1.0.0", {"README.md": b"", rel: b"x"})
+
+
+def test_cli_prints_the_paths_or_refuses_with_exit_1(scratch, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(cli, "REPO", scratch)
+    stem = release.release_name(load_package(scratch).descriptor)
+    assert cli.main(["release", "--out", str(tmp_path / "ok")]) == 0
+    assert capsys.readouterr().out.splitlines() == [str(tmp_path / "ok" / n) for n in (f"{stem}.zip", f"{stem}.sqlite", "SHA256SUMS")]
+    (scratch / "LICENSE").write_text("changed\n", encoding="utf-8")
+    assert cli.main(["release", "--out", str(tmp_path / "refused")]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and "refused: uncommitted changes" in captured.err and "LICENSE" in captured.err
+    assert "Traceback" not in captured.err and not (tmp_path / "refused").exists()
+
+
+# --- the unpacked archive ------------------------------------------------------------------------
+
+def test_unpacked_archive_validates(unpacked):
+    res = validate(unpacked)
+    assert res.problems == [], "\n".join(str(p) for p in res.problems)
+    assert all(n is not None for n in res.rows.values()) and len(res.rows) == len(load_package(unpacked).resources)
+
+
+def test_unpacked_archive_validates_with_frictionless(unpacked):
+    """The standard tool, away from the repository (frictionless is in requirements-dev.txt)."""
+    assert FRICTIONLESS, "frictionless is missing: ./dp test installs requirements-dev.txt"
+    p = subprocess.run([FRICTIONLESS, "validate", "datapackage.json"], cwd=unpacked, capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stdout + p.stderr

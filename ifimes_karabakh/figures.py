@@ -1,30 +1,24 @@
-"""Draw the two figures in docs/figures/ as plain SVG, from the data and the schemas:
+"""The two figures in docs/figures/, drawn as plain SVG from the data and the schemas:
   timeline.svg  every dated event of events.csv on a 1992-2021 axis (blue: as the article states it;
                 green: refined or added from another source; red: corrected; the article's wording
                 beside every date that is not as stated);
   tables.svg    the tables with their primary keys (bold) and foreign keys (lines to the table referred to).
-The SVG is written by this script alone (no plotting library, no timestamps): the same data always
-gives the same bytes.
-Usage: python scripts/make_figures.py [--check]
+No plotting library, no timestamps: the same data always gives the same bytes. `render(pkg)`
+returns {file name: SVG text}; writing and checking the files is the caller's business.
 """
 import csv
 import datetime as dt
-import sys
 from html import escape
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from package import load_package  # noqa: E402
-from rules import parse_edtf  # noqa: E402
+from .dates import parse_edtf
+from .descriptor import Package
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "docs" / "figures"
 FONT = 'font-family="DejaVu Sans, Arial, sans-serif"'
 COLOURS = {"as_stated": "#1f77b4", "inferred": "#1f77b4", "refined": "#2ca02c", "added": "#2ca02c", "corrected": "#d62728"}
 
 
-def rows(name):
-    with open(ROOT / "data" / f"{name}.csv", encoding="utf-8", newline="") as fh:
+def rows(pkg, name):
+    with open(pkg.root / pkg.resource(name).path, encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
 
 
@@ -40,8 +34,8 @@ def mid(value):
     return a + (b - a) / 2
 
 
-def timeline():
-    events = [e for e in rows("events") if e["date"]]
+def timeline(pkg):
+    events = [e for e in rows(pkg, "events") if e["date"]]
     events.sort(key=lambda e: (mid(e["date"]), e["event_id"]))
     y0, step, x0, x1 = 70, 22, 170, 760
     first, last = dt.date(1992, 1, 1), dt.date(2021, 1, 1)
@@ -73,8 +67,8 @@ def timeline():
 
 
 # ------------------------------------------------------------------ tables and keys
-def tables():
-    schemas = {r["name"]: r["schema"] for r in load_package(ROOT)["resources"]}
+def tables(pkg):
+    schemas = {r.name: r.schema for r in pkg.resources}
     cols, box_w, gap_x, gap_y, line_h = 4, 250, 70, 40, 15
     boxes, body = {}, []
     heights = {}
@@ -82,7 +76,7 @@ def tables():
         pk = s["primaryKey"] if isinstance(s["primaryKey"], list) else [s["primaryKey"]]
         fks = [fk["fields"] if isinstance(fk["fields"], str) else fk["fields"][0] for fk in s.get("foreignKeys", [])]
         keys = pk + [f for f in fks if f not in pk]
-        target = {(fk["fields"] if isinstance(fk["fields"], str) else fk["fields"][0]): fk["reference"]["resource"] for fk in s.get("foreignKeys", [])}
+        target = {(fk["fields"] if isinstance(fk["fields"], str) else fk["fields"][0]): fk["reference"].get("resource", "") for fk in s.get("foreignKeys", [])}
         heights.setdefault("_targets", {})[name] = target
         heights[name] = (keys, set(pk), 28 + line_h * len(keys))
     targets = heights.pop("_targets")
@@ -106,7 +100,7 @@ def tables():
         bx, by, h, keys = boxes[n]
         for fk in s.get("foreignKeys", []):
             field = fk["fields"] if isinstance(fk["fields"], str) else fk["fields"][0]
-            target = fk["reference"]["resource"] or n
+            target = fk["reference"].get("resource") or n
             if target in (n, "sources"):
                 continue  # links to sources.csv are labelled, not drawn: nearly every table has them
             fy = by + 28 + line_h * keys.index(field) - 4
@@ -134,22 +128,6 @@ def tables():
 FIGURES = {"timeline.svg": timeline, "tables.svg": tables}
 
 
-def main(argv):
-    stale = []
-    for name, make in FIGURES.items():
-        path = OUT / name
-        text = make()
-        if "--check" in argv:
-            if not path.is_file() or path.read_text(encoding="utf-8") != text:
-                stale.append(name)
-        else:
-            OUT.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-    if stale:
-        print(f"docs/figures/ is stale ({', '.join(stale)}): run python scripts/make_figures.py", file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+def render(pkg: Package) -> dict:
+    """{file name in docs/figures/: SVG text} for the package."""
+    return {filename: draw(pkg) for filename, draw in FIGURES.items()}

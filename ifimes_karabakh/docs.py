@@ -1,0 +1,245 @@
+"""Write every file generated from datapackage.json, the schemas and the tables:
+
+- README.md: the blocks between `<!-- NAME:start -->` and `<!-- NAME:end -->` (see BLOCKS);
+- docs/codebook.md: every table and field, with constraints, enum meanings and an example;
+- docs/figures/*.svg: the figures (figures.py);
+- CITATION.cff: from datapackage.json (title, version, release date, authors, licence, keywords)
+  and the article's row of sources.csv.
+
+`python -m ifimes_karabakh docs --check` changes nothing and exits 1 when a file is stale. A
+README marker that is not alone on its line, unknown, unclosed or nested is an error, so a
+marker written in prose can never make the generator eat hand-written lines."""
+import csv
+import re
+from collections import Counter
+
+import yaml
+
+from .article import ARTICLE_ID
+from .csvread import MAX_CELL_CHARS, MAX_COLUMNS, MAX_LINE_BYTES, MAX_TABLE_BYTES
+from .descriptor import MAX_JSON_BYTES, as_list
+from .article import MIN_PART, MIN_TOTAL
+
+EXAMPLE_MAX = 60
+_MARK = re.compile(r"<!--\s*([A-Za-z0-9_-]+)\s*:\s*(start|end)\s*-->")
+
+
+class DocsError(Exception):
+    """A generated file cannot be written; the message names the file and line."""
+
+
+def read_rows(pkg, resource):
+    with open(pkg.root / resource.path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def released(pkg):
+    """The release date: the day of datapackage.json's `created`."""
+    return str(pkg.descriptor.get("created", ""))[:10]
+
+
+# ------------------------------------------------------------------ README blocks
+def fill_blocks(text: str, blocks: dict, file="README.md") -> str:
+    out, open_, seen = [], None, set()
+    for n, line in enumerate(text.split("\n"), start=1):
+        marks = _MARK.findall(line)
+        if not marks:
+            if open_ is None:
+                out.append(line)
+            continue
+        name, side = marks[0]
+        if len(marks) > 1 or line.strip() != f"<!-- {name}:{side} -->":
+            raise DocsError(f"{file}:{n}: a block marker must stand alone on its line, as <!-- {name}:{side} -->")
+        if name not in blocks:
+            raise DocsError(f"{file}:{n}: unknown block {name!r} (known: {', '.join(blocks)})")
+        if side == "start":
+            if open_ is not None:
+                raise DocsError(f"{file}:{n}: block {name!r} starts inside block {open_!r}")
+            if name in seen:
+                raise DocsError(f"{file}:{n}: block {name!r} appears twice")
+            out += [line, blocks[name]()]
+            open_ = name
+            seen.add(name)
+        else:
+            if open_ != name:
+                raise DocsError(f"{file}:{n}: end of block {name!r} without its start")
+            out.append(line)
+            open_ = None
+    if open_ is not None:
+        raise DocsError(f"{file}: block {open_!r} is not closed")
+    if set(blocks) - seen:
+        raise DocsError(f"{file}: blocks missing: {', '.join(sorted(set(blocks) - seen))}")
+    return "\n".join(out)
+
+
+def table_of_tables(pkg):
+    out = ["| file | rows | what it holds |", "|---|---:|---|"]
+    for r in pkg.resources:
+        out.append(f"| `{r.path}` | {len(read_rows(pkg, r))} | {r.title} |")
+    return "\n".join(out)
+
+
+def verdict_table(pkg):
+    claims = pkg.resource("claims")
+    n = Counter(row["verdict"] for row in read_rows(pkg, claims))
+    out = ["| verdict | meaning | claims |", "|---|---|---:|"]
+    for c in claims.field("verdict")["categories"]:
+        out.append(f"| `{c['value']}` | {c['label']} | {n[c['value']]} |")
+    out.append(f"| all | | {sum(n.values())} |")
+    return "\n".join(out)
+
+
+def author(pkg):
+    return next(c["title"] for c in pkg.descriptor["contributors"] if "author" in (c.get("roles") or [c.get("role")]))
+
+
+def citation_block(pkg):
+    v, title, year = pkg.version, pkg.descriptor["title"], released(pkg)[:4]
+    key = f"{pkg.name.replace('-', '_')}_{v.replace('.', '_')}"
+    return "\n".join([
+        "APA:", "",
+        f"> {author(pkg)}. ({year}). *{title}* (Version {v}) [Data set].", "",
+        "BibTeX:", "", "```bibtex",
+        f"@misc{{{key},",
+        f"  author  = {{{{{author(pkg)}}}}},",
+        f"  title   = {{{{{title}}}}},",
+        f"  year    = {{{year}}},",
+        f"  version = {{{v}}},",
+        f"  note    = {{Data set, released {released(pkg)}; archive {pkg.name}-{v}.zip, see SHA256SUMS}}",
+        "}", "```", "",
+        f"A single row: name the table, the row's ID and the version, for example *claims.csv, row "
+        f"`unga-number`, version {v}*. IDs never change meaning between versions (see CHANGELOG.md).",
+    ])
+
+
+def limits_block(pkg):
+    return "\n".join([
+        "| what | limit | beyond it |", "|---|---:|---|",
+        f"| `datapackage.json` or a schema | {MAX_JSON_BYTES // 2**20} MiB | refused unread |",
+        f"| one CSV file | {MAX_TABLE_BYTES // 2**20} MiB | refused unread |",
+        f"| one physical line of a CSV | {MAX_LINE_BYTES // 2**20} MiB | the table is not read past it |",
+        f"| one cell | {MAX_CELL_CHARS:,} characters | the table is not read past it |",
+        f"| columns in a header | {MAX_COLUMNS:,} | the table is not read |",
+        f"| a quote | at least {MIN_PART} letters or digits per part, {MIN_TOTAL} in all | reported |",
+    ])
+
+
+BLOCKS = {"tables": table_of_tables, "verdicts": verdict_table, "cite": citation_block, "limits": limits_block}
+
+
+# ------------------------------------------------------------------ codebook
+def _row(*cells):
+    return "| " + " | ".join(" ".join(str(c).split()).replace("|", "\\|") for c in cells) + " |"
+
+
+def _code(text):
+    text = " ".join(str(text).split())
+    fence = "``" if "`" in text else "`"
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _constraints(field):
+    c, out = field.get("constraints", {}), []
+    if c.get("required"):
+        out.append("required")
+    if c.get("unique"):
+        out.append("unique")
+    if "categories" in field:
+        out.append("one of the values below")
+    if "pattern" in c:
+        out.append("pattern " + _code(c["pattern"]))
+    for key, label in (("minimum", "min"), ("maximum", "max"), ("minLength", "min length"), ("maxLength", "max length")):
+        if key in c:
+            out.append(f"{label} {c[key]}")
+    return "; ".join(out)
+
+
+def _example(rows, name):
+    value = " ".join(next((r[name] for r in rows if r.get(name)), "").split())
+    if len(value) > EXAMPLE_MAX:
+        value = value[:EXAMPLE_MAX].rstrip() + "…"
+    return _code(value) if value else ""
+
+
+def codebook(pkg):
+    dp = pkg.descriptor
+    lines = [f"# Codebook: {dp.get('title', pkg.name)}", "",
+             f"Package `{pkg.name}`, version {pkg.version}. Generated by `python -m ifimes_karabakh docs` from "
+             "`datapackage.json` and `schemas/*.schema.json`; do not edit by hand.", "",
+             f"Example values are the first non-empty cell of each column, cut to {EXAMPLE_MAX} characters (…).", ""]
+    for r in pkg.resources:
+        schema, rows = r.schema, read_rows(pkg, r)
+        lines += [f"## {r.name}", "", r.title, "", f"- File: `{r.path}`", f"- Rows: {len(rows)}",
+                  "- Primary key: " + (", ".join(f"`{k}`" for k in as_list(schema.get("primaryKey"))) or "none")]
+        fks = schema.get("foreignKeys", [])
+        lines.append("- Foreign keys:" + ("" if fks else " none"))
+        for fk in fks:
+            ref = fk["reference"]
+            lines.append(f"  - `{', '.join(as_list(fk['fields']))}` → `{ref.get('resource') or r.name}.{', '.join(as_list(ref['fields']))}`")
+        lines += ["", "| field | type | constraints | description | example |", "|---|---|---|---|---|"]
+        for f in schema["fields"]:
+            lines.append(_row(_code(f["name"]), f.get("type", "string"), _constraints(f), f.get("description", ""), _example(rows, f["name"])))
+        for f in schema["fields"]:
+            if "categories" in f:
+                lines += ["", f"Values of `{f['name']}`:", ""]
+                lines += [f"- {_code(c['value'])}: {c.get('label', '')}" for c in f["categories"]]
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+# ------------------------------------------------------------------ CITATION.cff
+def citation_cff(pkg):
+    dp = pkg.descriptor
+    article = next(row for row in read_rows(pkg, pkg.resource("sources")) if row["source_id"] == ARTICLE_ID)
+    cff = {
+        "cff-version": "1.2.0",
+        "message": "If you use this dataset, please cite it as below, with the version you used; cite a single row as table, ID and version.",
+        "type": "dataset",
+        "title": dp["title"],
+        "version": pkg.version,
+        "date-released": released(pkg),
+        "authors": [{"name": author(pkg)}],
+        "license": dp["licenses"][0]["name"],
+        "keywords": dp.get("keywords", []),
+        "abstract": dp.get("description", ""),
+        "references": [{"type": "article", "title": article["title"], "authors": [{"name": article["publisher"]}],
+                        "publisher": {"name": article["publisher"]}, "date-published": article["date"], "url": article["url"]}],
+    }
+    head = "# Generated from datapackage.json by `python -m ifimes_karabakh docs`; edit that file, not this one.\n"
+    return head + yaml.safe_dump(cff, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
+
+
+# ------------------------------------------------------------------ all generated files
+def changelog_problems(pkg):
+    """The top release of CHANGELOG.md is datapackage.json's version and release date."""
+    for n, line in enumerate((pkg.root / "CHANGELOG.md").read_text(encoding="utf-8").splitlines(), start=1):
+        m = re.match(r"## \[([^\]]+)\](?: - (\S+))?", line)
+        if m and m.group(1).lower() != "unreleased":
+            want = (pkg.version, released(pkg))
+            return [] if m.groups() == want else [f"CHANGELOG.md:{n}: top release is {m.group(1)} of {m.group(2)} (expected {want[0]} of {want[1]}, as datapackage.json says)"]
+    return ["CHANGELOG.md: no release heading `## [X.Y.Z] - YYYY-MM-DD`"]
+
+
+def generated(pkg) -> dict:
+    """relative path -> the text it must hold."""
+    from .figures import render as figures
+    readme = (pkg.root / "README.md").read_text(encoding="utf-8")
+    files = {"README.md": fill_blocks(readme, {k: (lambda f=f: f(pkg)) for k, f in BLOCKS.items()}),
+             "docs/codebook.md": codebook(pkg),
+             "CITATION.cff": citation_cff(pkg)}
+    files.update({f"docs/figures/{name}": svg for name, svg in figures(pkg).items()})
+    return files
+
+
+def write(pkg, check: bool):
+    """(stale files, problems). Without check the stale files are rewritten."""
+    stale = []
+    for rel, text in generated(pkg).items():
+        path = pkg.root / rel
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            stale.append(rel)
+            if not check:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+    return stale, changelog_problems(pkg)

@@ -1,0 +1,240 @@
+"""The release files: a zip archive of the package and its documentation, the SQLite database, and
+SHA256SUMS over both, written to one output folder (default dist/):
+
+    <name>-<version>.zip      <name>-<version>.sqlite      SHA256SUMS
+
+Check them with `cd dist && sha256sum -c SHA256SUMS`.
+
+What ships, and only that: README.md, CHANGELOG.md, CITATION.cff, LICENSE, LICENSE-DATA.md,
+datapackage.json, every resource's data file and schema file, docs/codebook.md and docs/figures/*.svg,
+each a regular file tracked by git. A file git does not track (new, ignored, hidden) never ships, and
+the release is refused while any file it would ship has uncommitted changes, so the archive is always
+the content of a commit. The SQLite database is built from the same bytes as the archive.
+
+Reproducible: entries in sorted order under one top folder `<name>-<version>/`, each with the same
+fixed timestamp (1980-01-01) and permissions, so two builds from the same commit are byte-identical.
+
+Safe: the file names come from the package name and version, which must be a plain lowercase name and
+SemVer, and nothing is written outside the output folder. Everything is built in a temporary folder;
+the output folder is touched only when every file is ready, and nothing is left half-written.
+Every refusal is a ReleaseError with a message that says what to do.
+"""
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from pathlib import Path, PurePosixPath
+
+from . import REPO
+from . import sqlite
+from .descriptor import NAME, SEMVER, DescriptorError, load_package
+from .report import name, show
+from .sqlite import ReleaseError
+
+__all__ = ["ReleaseError", "build", "release_name", "members", "write_zip"]
+
+TOP_FILES = ["README.md", "CHANGELOG.md", "CITATION.cff", "LICENSE", "LICENSE-DATA.md", "datapackage.json"]
+DOCS = ["docs/codebook.md"]
+FIGURES = ("docs/figures/", ".svg")     # every tracked file directly in docs/figures/ ending .svg
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+FILE_MODE = 0o100644                     # a regular file, rw-r--r--
+OUTPUT_MODE = 0o644
+SUMS = "SHA256SUMS"
+
+
+def release_name(descriptor: dict) -> str:
+    """`<name>-<version>`: the archive's top folder and the stem of the release files."""
+    pkg_name, version = descriptor.get("name"), descriptor.get("version")
+    if not isinstance(pkg_name, str) or not NAME.fullmatch(pkg_name) or ".." in pkg_name:
+        raise ReleaseError(f"datapackage.json: name {show(pkg_name)} cannot name release files (expected lowercase letters, digits, '.', '_' or '-', no '..')")
+    if not isinstance(version, str) or not SEMVER.fullmatch(version):
+        raise ReleaseError(f"datapackage.json: version {show(version)} cannot name release files (expected SemVer X.Y.Z)")
+    stem = f"{pkg_name}-{version}"
+    if not safe_part(stem):
+        raise ReleaseError(f"datapackage.json: name and version give {show(stem)}, which is not a plain file name")
+    return stem
+
+
+def safe_part(part: str) -> bool:
+    """A single plain path component: no separator, not '.' or '..', no control character."""
+    return (bool(part) and part not in (".", "..") and ".." not in part
+            and not any(c in part for c in "/\\:\x00") and part.isprintable())
+
+
+def safe_member(rel: str) -> bool:
+    """A relative POSIX path of plain components, as an archive entry under the top folder."""
+    return not rel.startswith("/") and all(safe_part(p) for p in rel.split("/"))
+
+
+# ------------------------------------------------------------------ git
+def git(root: Path, *args) -> bytes:
+    try:
+        p = subprocess.run(["git", "--no-optional-locks", "--literal-pathspecs", "-C", str(root), *args],
+                           capture_output=True, timeout=120)
+    except FileNotFoundError:
+        raise ReleaseError("git is not installed: the release ships only files tracked by git") from None
+    if p.returncode != 0:
+        err = p.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise ReleaseError(f"{name(str(root), 200)}: git {args[0]} failed ({show(err[-1] if err else p.returncode, 200)}); the release is built from a git working tree")
+    return p.stdout
+
+
+def tracked(root: Path) -> dict:
+    """{path relative to root: git file mode} of every file git tracks under root."""
+    out = {}
+    for entry in git(root, "ls-files", "--stage", "-z").split(b"\0"):
+        if entry:
+            meta, path = entry.split(b"\t", 1)
+            out[path.decode("utf-8", "surrogateescape")] = meta.split(b" ")[0].decode()
+    return out
+
+
+def uncommitted(root: Path, paths) -> list:
+    """Those of paths with changes not committed (staged, unstaged, deleted), as git status names them."""
+    raw = git(root, "status", "--porcelain=v1", "-z", "--untracked-files=no", "--", *sorted(paths))
+    entries, changed, skip = raw.split(b"\0"), [], False
+    for e in entries:
+        if skip:         # the original name of a rename
+            skip = False
+            continue
+        if e:
+            changed.append(e[3:].decode("utf-8", "surrogateescape"))
+            skip = any(c in e[:2] for c in b"RC")
+    return sorted(changed)
+
+
+# ------------------------------------------------------------------ what ships
+def members(pkg, files: dict) -> list:
+    """The relative paths of every file the archive holds, sorted; ReleaseError when one is missing,
+    not tracked by git, not a regular file, or not a plain relative path."""
+    wanted = list(TOP_FILES) + DOCS
+    for r in pkg.resources:
+        wanted.append(r.path)
+        if r.schema_file != "datapackage.json":      # an inline schema ships inside datapackage.json
+            wanted.append(r.schema_file)
+    wanted += [f for f in files if f.startswith(FIGURES[0]) and f.endswith(FIGURES[1])
+               and "/" not in f[len(FIGURES[0]):]]
+    wanted = sorted({PurePosixPath(f).as_posix() for f in wanted})
+    bad = [f for f in wanted if not safe_member(f)]
+    if bad:
+        raise ReleaseError(f"cannot ship {', '.join(name(f) for f in bad)}: not a plain relative path (expected no '..', no absolute path)")
+    untracked = [f for f in wanted if f not in files]
+    if untracked:
+        missing = [f for f in untracked if not (pkg.root / f).exists()]
+        raise ReleaseError("; ".join(filter(None, [
+            f"files missing: {', '.join(name(f) for f in missing)}" if missing else "",
+            f"files not tracked by git: {', '.join(name(f) for f in untracked if f not in missing)} (git add and commit them)"
+            if len(missing) < len(untracked) else ""])))
+    odd = [f for f in wanted if files[f] not in ("100644", "100755")]
+    if odd:
+        raise ReleaseError(f"cannot ship {', '.join(name(f) for f in odd)}: git tracks it as a link or submodule (expected a regular file)")
+    return wanted
+
+
+def read_members(root: Path, rels) -> dict:
+    """{rel: bytes} read from the working tree; ReleaseError when a path is not a regular file
+    inside root (a link anywhere on the way)."""
+    top = root.resolve()
+    out = {}
+    for rel in rels:
+        path = root / rel
+        if path.resolve() != top.joinpath(*rel.split("/")) or not path.is_file():
+            raise ReleaseError(f"{name(rel)}: not a regular file inside the package folder (a link?)")
+        try:
+            out[rel] = path.read_bytes()
+        except OSError as e:
+            raise ReleaseError(f"{name(rel)}: cannot be read ({e.strerror})") from None
+    return out
+
+
+# ------------------------------------------------------------------ writing
+def write_zip(path: Path, top: str, contents: dict):
+    """A reproducible archive: entries `top/rel` in sorted order, fixed time and permissions."""
+    if not safe_part(top):
+        raise ReleaseError(f"archive top folder {show(top)} is not a plain name")
+    with zipfile.ZipFile(path, "w") as zf:
+        for rel in sorted(contents):
+            if not safe_member(rel):
+                raise ReleaseError(f"archive entry {show(rel)} is not a plain relative path")
+            info = zipfile.ZipInfo(f"{top}/{rel}", date_time=FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = FILE_MODE << 16
+            info.create_system = 3  # unix, whatever the building machine
+            zf.writestr(info, contents[rel], compresslevel=9)
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def stage(folder: Path, contents: dict):
+    """The members written out as a package folder, for the SQLite build."""
+    for rel, data in contents.items():
+        path = folder.joinpath(*rel.split("/"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+def publish(files, out: Path) -> list:
+    """Move the built files into out: each copied to a temporary file inside out, then renamed over
+    its final name (SHA256SUMS last). Nothing is written outside out; on failure no temporary file
+    is left."""
+    done = []
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for src in files:
+            dest = out / src.name
+            if dest.parent != out or not safe_part(src.name):
+                raise ReleaseError(f"refusing to write {show(src.name)} outside {name(str(out), 200)}")
+            fd, tmp = tempfile.mkstemp(prefix=f".{src.name}.", suffix=".tmp", dir=out)
+            try:
+                with os.fdopen(fd, "wb") as fh, open(src, "rb") as fin:
+                    shutil.copyfileobj(fin, fh)
+                os.chmod(tmp, OUTPUT_MODE)
+                os.replace(tmp, dest)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+            done.append(dest)
+    except OSError as e:
+        raise ReleaseError(f"{name(str(out), 200)}: cannot write the release files there ({e.strerror or e})") from None
+    return done
+
+
+def build(root=REPO, out=None) -> list:
+    """Build the release of the package in the git working tree root into out (default root/dist);
+    return [archive, database, SHA256SUMS]. ReleaseError when the release is refused."""
+    root = Path(root)
+    out = Path(out) if out is not None else root / "dist"
+    try:
+        pkg = load_package(root)
+    except DescriptorError as e:
+        raise ReleaseError(f"datapackage.json cannot be used:\n{e}") from None
+    stem = release_name(pkg.descriptor)
+    files = tracked(root)
+    rels = members(pkg, files)
+    changed = uncommitted(root, rels)
+    if changed:
+        raise ReleaseError(f"uncommitted changes to files the release would ship: {', '.join(name(f) for f in changed)} (commit them, or git stash, then release)")
+    contents = read_members(root, rels)
+    with tempfile.TemporaryDirectory(prefix="ifimes-release-") as tmp:
+        tmp = Path(tmp)
+        archive, db, sums = tmp / f"{stem}.zip", tmp / f"{stem}.sqlite", tmp / SUMS
+        write_zip(archive, stem, contents)
+        stage(tmp / "package", contents)
+        try:
+            staged = load_package(tmp / "package")
+        except DescriptorError as e:
+            raise ReleaseError(f"datapackage.json cannot be used:\n{e}") from None
+        sqlite.build(staged, db)
+        sums.write_text("".join(f"{sha256(p)}  {p.name}\n" for p in (archive, db)), encoding="utf-8")
+        changed = uncommitted(root, rels)  # changed while building: what was read may be neither version
+        if changed:
+            raise ReleaseError(f"files changed during the build: {', '.join(name(f) for f in changed)} (build again)")
+        return publish([archive, db, sums], out)

@@ -1,0 +1,312 @@
+"""Every rule of rules.py on a few literal rows: which rows pass, which fail.
+
+Rules of one family (the same test applied to other columns) share a case written in terms of the
+rule's own columns; every other rule has its own case. A rule without a case fails the last test."""
+import hashlib
+
+import pandas as pd
+import pytest
+
+from ifimes_karabakh import rules
+from ifimes_karabakh.article import Article
+
+TEXT = "A title\nIn Moscow, on 9 November 2020, the war ended in Kalbajar[1] today.\nA second line.\n\n[1] The footnote text.\n"
+ARTICLE = Article(TEXT, hashlib.sha256(TEXT.encode()).hexdigest())
+SOURCES = pd.DataFrame([
+    {"source_id": "ifimes-2020", "kind": "article", "date": "2020-12-03"},
+    {"source_id": "ifimes-2020-fn1", "kind": "footnote", "date": "2020-12-03"},
+    {"source_id": "un-doc", "kind": "un_document", "date": "1993"},
+])
+PARTIES = pd.DataFrame([{"party_id": "armenia", "kind": "state"}, {"party_id": "nikol-pashinyan", "kind": "person"}])
+
+
+def ctx(**tables):
+    return rules.Context({"sources": SOURCES, "parties": PARTIES, **tables}, ARTICLE)
+
+
+def run(rule, rows, context=None):
+    """The rule's verdict on each row; columns the rows do not give are empty."""
+    cols = sorted(rule.columns | {c for r in rows for c in r})
+    df = pd.DataFrame([{c: r.get(c, "") for c in cols} for r in rows], index=range(2, 2 + len(rows)))
+    out = rule.test(df, context or ctx())
+    assert list(out.index) == list(df.index), "a rule must answer for every row, on the row's own index"
+    return [bool(v) for v in out]
+
+
+def of(name):
+    return [r for r in rules.RULES if r.name == name]
+
+
+TESTED = set()
+
+
+def case(rule_list):
+    """Mark rules as having a case, and parametrise a test over them."""
+    TESTED.update(r.id for r in rule_list)
+    return pytest.mark.parametrize("rule", rule_list, ids=[r.id for r in rule_list])
+
+
+# ------------------------------------------------------------------ families
+@case(of("as_stated_in_quote"))
+def test_as_stated_in_quote(rule):
+    q = rule.uses[0]
+    rows = [{rule.column: "9 November", q: "on 9 November 2020"}, {rule.column: "10 November", q: "on 9 November 2020"},
+            {rule.column: "", q: "anything"}, {rule.column: "“war”", q: 'the "war" ended'}]
+    assert run(rule, rows) == [True, False, True, True]
+
+
+@case(of("quote_identifies_place"))
+def test_quote_identifies_place(rule):
+    rows = [{"quote": "the war ended today"}, {"quote": "………"}, {"quote": "R … a"}, {"quote": "the war … ended today"},
+            {"quote": "ab … the war ended"}, {"quote": ""}]
+    assert run(rule, rows) == [True, False, False, True, False, True]
+
+
+@case(of("locator_exists"))
+def test_locator_exists(rule):
+    src = rule.uses[0]
+    rows = [{src: "ifimes-2020", "locator": "p2"}, {src: "ifimes-2020", "locator": "p9"}, {src: "ifimes-2020-fn1", "locator": "fn1"},
+            {src: "un-doc", "locator": "pt3"}, {src: "un-doc", "locator": "p2"}]
+    assert run(rule, rows) == [True, False, True, True, False]
+
+
+@case(of("quote_verbatim"))
+def test_quote_verbatim(rule):
+    src, loc = rule.uses
+    rows = [{src: "ifimes-2020", loc: "p2", "quote": "the war ended in Kalbajar"},
+            {src: "ifimes-2020", loc: "p2", "quote": "the conflict ended"},
+            {src: "ifimes-2020", loc: "p2", "quote": "In Moscow … the war ended"},
+            {src: "ifimes-2020", loc: "p2", "quote": "the war ended … In Moscow"},
+            {src: "ifimes-2020", loc: "p3", "quote": "the war ended in Kalbajar"},
+            {src: "un-doc", loc: "pt1", "quote": "not in the article at all"}]
+    assert run(rule, rows) == [True, False, True, False, False, True]
+
+
+@case(of("stated_verbatim"))
+def test_stated_verbatim(rule):
+    loc = rule.uses[1]
+    anywhere = "anywhere" in rule.message
+    sep = " | " if rule.column == "other_names_as_stated" else None
+    rows = [{rule.column: "the war ended", "source_id": "ifimes-2020", loc: "p2"},
+            {rule.column: "peace reigned", "source_id": "ifimes-2020", loc: "p2"},
+            {rule.column: "A second line", "source_id": "ifimes-2020", loc: "p2"},
+            {rule.column: "peace reigned", "source_id": "un-doc", loc: "pt1"}]
+    assert run(rule, rows) == [True, False, anywhere, True]
+    if sep:
+        assert run(rule, [{rule.column: "the war ended | A second line", "source_id": "ifimes-2020", loc: "p2"},
+                          {rule.column: "the war ended | peace", "source_id": "ifimes-2020", loc: "p2"}]) == [True, False]
+
+
+@case(of("external_source"))
+def test_external_source(rule):
+    if rule.uses:  # the source goes with a value: given with it, empty without it
+        when = rule.uses[0]
+        rows = [{when: "x", rule.column: "un-doc"}, {when: "x", rule.column: "ifimes-2020"}, {when: "x", rule.column: ""},
+                {when: "", rule.column: ""}, {when: "", rule.column: "un-doc"}, {when: "x", rule.column: "no-such-source"}]
+        assert run(rule, rows) == [True, False, False, True, False, False]
+    else:
+        assert run(rule, [{rule.column: "un-doc"}, {rule.column: "ifimes-2020-fn1"}]) == [True, False]
+
+
+@case(of("date_real"))
+def test_date_real(rule):
+    p = rule.column
+    rows = [{p: "2020-11-09"}, {p: "2020-02-30"}, {p: "9 Nov 2020"}, {p: "1993/1994"}, {p: "1994/1993"}, {p: "1993/1994-05"}, {p: ""}]
+    assert run(rule, rows) == [True, False, False, True, False, False, True]
+
+
+@case(of("date_coverage"))
+def test_date_coverage(rule):
+    p = rule.column
+    upper = bool(rule.needs)
+    assert run(rule, [{p: "1899"}, {p: "1993"}, {p: "2020-12-03"}, {p: "2021-05"}, {p: ""}]) == [False, True, True, not upper, True]
+
+
+@case(of("date_precision"))
+def test_date_precision(rule):
+    p = rule.uses[0]
+    rows = [{p: "2020-11-09", rule.column: "day"}, {p: "2020-11", rule.column: "day"}, {p: "1993", rule.column: "year"},
+            {p: "", rule.column: "year"}, {p: "", rule.column: ""}]
+    assert run(rule, rows) == [True, False, True, False, True]
+
+
+@case(of("date_basis"))
+def test_date_basis(rule):
+    p, das = rule.uses
+    rows = [{p: "1993", rule.column: "as_stated", das: "in 1993"}, {p: "1993", rule.column: "as_stated", das: ""},
+            {p: "1993", rule.column: "corrected"}, {p: "1993", rule.column: ""}, {p: "", rule.column: "added"}, {p: "", rule.column: ""}]
+    assert run(rule, rows) == [True, False, True, False, False, True]
+
+
+@case(of("date_source"))
+def test_date_source(rule):
+    basis = rule.uses[0]
+    rows = [{basis: "corrected", rule.column: "un-doc"}, {basis: "added", rule.column: "ifimes-2020"}, {basis: "refined", rule.column: ""},
+            {basis: "as_stated", rule.column: ""}, {basis: "inferred", rule.column: "un-doc"}]
+    assert run(rule, rows) == [True, False, False, True, False]
+
+
+@case(of("iso_exists"))
+def test_iso_exists(rule):
+    codes = {"iso3": ["ARM", "SUN", "XYZ"], "iso3166_code": ["AM", "AZ-KAL", "AZ-ZZZ"]}[rule.column]
+    assert run(rule, [{rule.column: c} for c in codes] + [{rule.column: ""}]) == [True, True, False, True]
+
+
+@case(of("iso_name"))
+def test_iso_name(rule):
+    code = rule.uses[0]
+    good = {"iso3": ("AZE", "Azerbaijan"), "iso3166_code": ("AZ-KAL", "Kəlbəcər")}[code]
+    rows = [{code: good[0], rule.column: good[1]}, {code: good[0], rule.column: "Armenia"}, {code: "", rule.column: ""}]
+    assert run(rule, rows) == [True, False, True]
+
+
+# ------------------------------------------------------------------ required when ...
+REQUIRED = {  # rule id -> rows (with the column filled or not) and the verdicts
+    "sources.url:required_when(kind)": ([{"kind": "un_document", "url": ""}, {"kind": "un_document", "url": "https://x"}, {"kind": "article", "url": ""}], [False, True, True]),
+    "sources.access_date:required_when(kind,cited_in_source_id)": (
+        [{"kind": "un_document", "access_date": ""}, {"kind": "un_document", "cited_in_source_id": "ifimes-2020"}, {"kind": "footnote"}], [False, True, True]),
+    "sources.sha256:required_when(kind)": ([{"kind": "article"}, {"kind": "article", "sha256": "ab"}, {"kind": "footnote"}], [False, True, True]),
+    "sources.quote:required_when(cited_in_source_id)": ([{"cited_in_source_id": "ifimes-2020"}, {"cited_in_source_id": "ifimes-2020", "quote": "q"}, {}], [False, True, True]),
+    "parties.affiliation_party_id:required_when(kind)": ([{"kind": "person"}, {"kind": "organ", "affiliation_party_id": "armenia"}, {"kind": "state"}], [False, True, True]),
+    "claims.note:required_when(verdict)": ([{"verdict": "unverifiable"}, {"verdict": "unverifiable", "note": "why"}, {"verdict": "confirmed"}], [False, True, True]),
+}
+for col in ("parent_source_id", "footnote_number", "footnote_text", "anchor_text", "anchor_locator"):
+    REQUIRED[f"sources.{col}:required_when(kind)"] = ([{"kind": "footnote"}, {"kind": "footnote", col: "1"}, {"kind": "article"}], [False, True, True])
+for table, code, name in (("parties", "iso3", "iso3_name"), ("territories", "iso3166_code", "iso3166_name")):
+    REQUIRED[f"{table}.{name}:required_when({code})"] = ([{code: "AM"}, {code: "AM", name: "Armenia"}, {}], [False, True, True])
+for table, basis in (("agreements", "date_basis"), ("events", "date_basis"), ("territory_control", "start_basis"), ("territory_control", "end_basis")):
+    REQUIRED[f"{table}.note:required_when({basis})"] = ([{basis: "inferred"}, {basis: "inferred", "note": "how"}, {basis: "as_stated"}], [False, True, True])
+
+
+@case([r for r in rules.RULES if r.id in REQUIRED])
+def test_required_when(rule):
+    rows, expected = REQUIRED[rule.id]
+    assert run(rule, rows) == expected
+
+
+def test_every_required_when_rule_has_a_case():
+    assert {r.id for r in of("required_when")} == set(REQUIRED)
+
+
+# ------------------------------------------------------------------ one rule each
+def one(rule_id):
+    rule = next(r for r in rules.RULES if r.id == rule_id)
+    TESTED.add(rule.id)
+    return rule
+
+
+def test_article_sha():
+    r = one("sources.sha256:article_sha(kind)")
+    assert run(r, [{"kind": "article", "sha256": ARTICLE.sha256}, {"kind": "article", "sha256": "0" * 64}, {"kind": "footnote"}]) == [True, False, True]
+
+
+def test_footnote_text_and_anchor_and_urls():
+    r = one("sources.footnote_text:footnote_text(kind,footnote_number)")
+    assert run(r, [{"kind": "footnote", "footnote_number": "1", "footnote_text": "The footnote text."},
+                   {"kind": "footnote", "footnote_number": "1", "footnote_text": "Another text."}]) == [True, False]
+    r = one("sources.anchor_text:footnote_anchor(kind,footnote_number,anchor_locator)")
+    assert run(r, [{"kind": "footnote", "footnote_number": "1", "anchor_text": "in Kalbajar", "anchor_locator": "p2"},
+                   {"kind": "footnote", "footnote_number": "1", "anchor_text": "the war", "anchor_locator": "p2"}]) == [True, False]
+    r = one("sources.footnote_urls:footnote_urls(footnote_text)")
+    assert run(r, [{"footnote_urls": "https://a.b", "footnote_text": "see https://a.b ."}, {"footnote_urls": "https://c.d", "footnote_text": "see https://a.b"},
+                   {"footnote_urls": ""}]) == [True, False, True]
+
+
+def test_parties_rules():
+    r = one("parties.iso3:iso_for_states(kind)")
+    assert run(r, [{"kind": "state", "iso3": "ARM"}, {"kind": "state", "iso3": ""}, {"kind": "person", "iso3": "ARM"}, {"kind": "person"}]) == [True, False, False, True]
+    r = one("parties.affiliation_party_id:not_self_affiliated(party_id)")
+    assert run(r, [{"party_id": "a", "affiliation_party_id": "b"}, {"party_id": "a", "affiliation_party_id": "a"}]) == [True, False]
+
+
+TERRITORIES = [{"territory_id": "azerbaijan", "kind": "country", "iso3166_code": "AZ", "parent_territory_id": ""},
+               {"territory_id": "kalbajar", "kind": "district", "iso3166_code": "AZ-KAL", "parent_territory_id": "karabakh"},
+               {"territory_id": "karabakh", "kind": "region", "iso3166_code": "", "parent_territory_id": "azerbaijan"}]
+
+
+def test_no_cycle_of_any_length():
+    r = one("territories.parent_territory_id:no_cycle(territory_id)")
+    assert run(r, TERRITORIES) == [True, True, True]
+    two = [dict(t) for t in TERRITORIES]
+    two[2]["parent_territory_id"] = "kalbajar"  # karabakh <-> kalbajar, no country in the loop
+    assert run(r, two) == [True, False, False]
+    self_loop = [{"territory_id": "x", "parent_territory_id": "x"}]
+    assert run(r, self_loop) == [False]
+    long = [{"territory_id": f"t{i}", "parent_territory_id": f"t{(i + 1) % 500}"} for i in range(500)]
+    assert not any(run(r, long))
+
+
+def test_iso_in_parent_country():
+    r = one("territories.iso3166_code:iso_in_parent_country(territory_id,parent_territory_id,kind)")
+    assert run(r, TERRITORIES) == [True, True, True]
+    moved = [dict(t) for t in TERRITORIES]
+    moved[1]["iso3166_code"] = "AM-ER"
+    assert run(r, moved) == [True, False, True]
+    cycle = [dict(t) for t in TERRITORIES]
+    cycle[2]["parent_territory_id"] = "kalbajar"
+    assert run(r, cycle) == [True, True, True]  # a cycle is the cycle rule's finding; this one must still end
+
+
+def test_territory_code_rules():
+    r = one("territories.iso3166_code:country_code(kind)")
+    assert run(r, [{"kind": "country", "iso3166_code": "AZ"}, {"kind": "country", "iso3166_code": ""}, {"kind": "city"}]) == [True, False, True]
+    r = one("territories.name_az:az_name(iso3166_code,iso3166_name)")
+    assert run(r, [{"iso3166_code": "AZ-KAL", "iso3166_name": "Kəlbəcər", "name_az": "Kəlbəcər"},
+                   {"iso3166_code": "AZ-KAL", "iso3166_name": "Kəlbəcər", "name_az": "Kelbajar"},
+                   {"iso3166_code": "AM-ER", "iso3166_name": "Erevan", "name_az": "İrəvan"}]) == [True, False, True]
+    r = one("territories.name_hy_source_id:hy_source(name_hy)")
+    assert run(r, [{"name_hy": "Շուշի", "name_hy_source_id": "un-doc"}, {"name_hy": "Շուշի"}, {"name_hy_source_id": "un-doc"}, {}]) == [True, False, False, True]
+
+
+def test_representative_is_person():
+    r = one("agreement_parties.representative_party_id:representative_is_person()")
+    assert run(r, [{"representative_party_id": "nikol-pashinyan"}, {"representative_party_id": "armenia"}, {"representative_party_id": ""}]) == [True, False, True]
+
+
+def test_not_own_member():
+    r = one("memberships.organisation_party_id:not_own_member(member_party_id)")
+    assert run(r, [{"member_party_id": "a", "organisation_party_id": "b"}, {"member_party_id": "a", "organisation_party_id": "a"}]) == [True, False]
+
+
+def test_start_before_end():
+    r = one("territory_control.end:start_before_end(start)")
+    assert run(r, [{"start": "1993", "end": "2020-11-09"}, {"start": "1993", "end": "1990"}, {"start": "1993", "end": "1993-05"},
+                   {"start": "", "end": "1990"}, {"start": "bad", "end": "1990"}]) == [True, False, True, True, True]
+
+
+def test_figure_bounds():
+    r = one("figures.value:figure_bounds(unit)")
+    rows = [{"unit": "km", "value": "6.4"}, {"unit": "km", "value": "-6"}, {"unit": "fraction", "value": "0.25"}, {"unit": "fraction", "value": "2"},
+            {"unit": "percent", "value": "100"}, {"unit": "percent", "value": "101"}, {"unit": "km", "value": ""}]
+    assert run(r, rows) == [True, False, True, False, True, False, True]
+
+
+def test_claim_rules():
+    r = one("claims.value_verified:verified_value(verdict)")
+    assert run(r, [{"verdict": "corrected"}, {"verdict": "corrected", "value_verified": "1994"}, {"verdict": "confirmed"}]) == [False, True, True]
+    r = one("claims.verdict_source_id:verdict_source(verdict)")
+    assert run(r, [{"verdict": "confirmed", "verdict_source_id": "un-doc"}, {"verdict": "confirmed", "verdict_source_id": "ifimes-2020"},
+                   {"verdict": "confirmed"}, {"verdict": "unverifiable"}, {"verdict": "unverifiable", "verdict_source_id": "ifimes-2020"}]) == [True, False, False, True, False]
+    r = one("claims.verdict_quote:verdict_quote(verdict_source_id)")
+    assert run(r, [{"verdict_source_id": "un-doc", "verdict_quote": "q"}, {"verdict_source_id": "un-doc"}, {"verdict_quote": "q"}, {}]) == [True, False, False, True]
+    r = one("claims.contradicts_claim_id:contradiction_pair(claim_id)")
+    assert run(r, [{"claim_id": "a", "contradicts_claim_id": "b"}, {"claim_id": "b", "contradicts_claim_id": "a"},
+                   {"claim_id": "c", "contradicts_claim_id": "a"}, {"claim_id": "d", "contradicts_claim_id": "d"}, {"claim_id": "e"}]) == [True, True, False, False, True]
+
+
+def test_point_locator():
+    r = one("statement_points.locator:point_locator(point)")
+    assert run(r, [{"point": "2", "locator": "pt2"}, {"point": "2", "locator": "pt7"}]) == [True, False]
+
+
+def test_every_rule_has_a_case():
+    """Runs last in this file: every rule of rules.py has been given literal rows above."""
+    assert {r.id for r in rules.RULES} - TESTED == set()
+
+
+def test_enum_values_the_rules_rely_on_are_declared_in_the_schemas():
+    from ifimes_karabakh import REPO
+    from ifimes_karabakh.descriptor import load_package
+    from ifimes_karabakh.validate import vocabulary_problems
+    assert vocabulary_problems(load_package(REPO)) == []
+    assert ("claims", "verdict", "unverifiable") in rules.DECLARED

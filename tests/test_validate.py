@@ -1,0 +1,441 @@
+"""The validator end to end, in-process, on damaged copies of the package: each case asserts the
+kind of problem and the exact file, line and column, and that nothing else goes wrong."""
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from contextlib import redirect_stderr, redirect_stdout
+
+import pytest
+
+from conftest import found, line_of, read, require_article, set_cell, write
+from ifimes_karabakh import REPO
+from ifimes_karabakh.__main__ import main
+from ifimes_karabakh.validate import report
+
+
+def only(problems, *expected):
+    """The problems are exactly the expected ones (file, row, column, kind)."""
+    assert problems == set(expected), sorted(problems, key=str)
+
+
+def data(table):
+    return f"data/{table}.csv"
+
+
+def raw(pkg, table):
+    return (pkg / "data" / f"{table}.csv").read_bytes()
+
+
+def put(pkg, table, content: bytes):
+    (pkg / "data" / f"{table}.csv").write_bytes(content)
+
+
+# ------------------------------------------------------------------ the real package
+def test_the_package_is_valid():
+    require_article()
+    problems, res = found(REPO)
+    assert problems == set() and res.article_checked
+    assert res.notes == []
+    assert len(res.rows) == len(json.loads((REPO / "datapackage.json").read_text())["resources"])
+
+
+def test_missing_article_is_reported_as_skipped_outside_ci_and_as_an_error_in_ci(tmp_path, monkeypatch):
+    monkeypatch.setenv("IFIMES_SOURCE_TEXT", str(tmp_path / "absent.txt"))
+    monkeypatch.delenv("CI", raising=False)
+    problems, res = found(REPO)
+    assert problems == set() and any(n.startswith("SKIPPED: quote") and "absent.txt" in n for n in res.notes)
+    monkeypatch.setenv("CI", "true")
+    problems, _ = found(REPO)
+    assert {p[3] for p in problems} == {"article"}
+
+
+def test_article_that_is_not_utf8_is_a_located_data_error(tmp_path, monkeypatch):
+    bad = tmp_path / "article.txt"
+    bad.write_bytes(b"Title\nline two \xff\n")
+    monkeypatch.setenv("IFIMES_SOURCE_TEXT", str(bad))
+    problems, _ = found(REPO)
+    assert (str(bad), 2, None, "article") in problems
+
+
+def test_article_whose_sha256_changed(pkg, tmp_path, monkeypatch, article):
+    changed = tmp_path / "changed.txt"
+    changed.write_text(article.text.replace("six-week war", "six-week  war"), encoding="utf-8")
+    monkeypatch.setenv("IFIMES_SOURCE_TEXT", str(changed))
+    problems, _ = found(pkg)
+    only(problems, (data("sources"), 2, "sha256", "article"))
+
+
+# ------------------------------------------------------------------ structure: never a crash, never a shifted row
+@pytest.mark.parametrize("table,column", [("sources", "source_id"), ("sources", "kind"), ("sources", "date"),
+                                          ("parties", "party_id"), ("parties", "kind")])
+def test_renamed_key_column_is_reported_once_and_skips_only_what_needs_it(pkg, table, column):
+    rows = read(pkg, table)
+    rows[0][rows[0].index(column)] = column + "_x"
+    write(pkg, table, rows)
+    problems, res = found(pkg)
+    only(problems, (data(table), 1, column, "header"), (data(table), 1, column + "_x", "header"))
+    assert any(n.startswith("SKIPPED") and column in n for n in res.notes)
+
+
+def test_missing_column(pkg):
+    write(pkg, "figures", [r[:-1] for r in read(pkg, "figures")])
+    problems, _ = found(pkg)
+    only(problems, (data("figures"), 1, "note", "header"))
+
+
+def test_reordered_columns(pkg):
+    write(pkg, "figures", [[r[1], r[0]] + r[2:] for r in read(pkg, "figures")])
+    problems, _ = found(pkg)
+    only(problems, (data("figures"), 1, None, "header"))
+
+
+@pytest.mark.parametrize("line", [2, 5])
+def test_surplus_cell_keeps_the_row_and_every_later_line(pkg, line):
+    """A surplus cell (on the first data row too) is one problem; the row's key still counts for
+    other tables, and a later finding in the same table names its true line."""
+    rows = read(pkg, "parties")
+    rows[line - 1].append("surplus")
+    later = line + 3
+    rows[later - 1][rows[0].index("name")] = ""
+    write(pkg, "parties", rows)
+    problems, _ = found(pkg)
+    only(problems, (data("parties"), line, None, "structure"), (data("parties"), later, "name", "required"))
+
+
+def test_missing_cell(pkg):
+    rows = read(pkg, "memberships")
+    rows[3] = rows[3][:-2]
+    write(pkg, "memberships", rows)
+    problems, _ = found(pkg)
+    only(problems, (data("memberships"), 4, None, "structure"))
+
+
+def test_quoted_newline_names_the_row_and_keeps_later_lines(pkg):
+    set_cell(pkg, "parties", 4, "note", "two\nlines")
+    set_cell(pkg, "parties", 9, "name", "")  # one physical line further down now: line 10
+    problems, _ = found(pkg)
+    only(problems, (data("parties"), 4, "note", "control"), (data("parties"), 10, "name", "required"))
+
+
+def test_nul_byte(pkg):
+    row = line_of(pkg, "parties", "party_id", lambda v: v == "turkey")
+    set_cell(pkg, "parties", row, "note", "a\x00b")
+    problems, _ = found(pkg)
+    only(problems, (data("parties"), row, "note", "control"))
+
+
+def test_bytes_that_are_not_utf8(pkg):
+    content = raw(pkg, "territories")
+    at = content.index("Kəlbəcər".encode())
+    put(pkg, "territories", content[:at] + b"K\xe9lbajar" + content[at + len("Kəlbəcər".encode()):])
+    problems, _ = found(pkg)
+    row = content[:at].count(b"\n") + 1
+    assert (data("territories"), row, "name_az", "encoding") in problems
+    assert {p[0] for p in problems} == {data("territories")}
+
+
+def test_blank_line(pkg):
+    content = raw(pkg, "memberships").split(b"\n")
+    put(pkg, "memberships", b"\n".join(content[:3] + [b""] + content[3:]))
+    problems, _ = found(pkg)
+    only(problems, (data("memberships"), 4, None, "structure"))
+
+
+def test_quoting_that_csv_cannot_parse_stops_the_table_and_its_references(pkg):
+    content = raw(pkg, "memberships").split(b"\n")
+    content[5] = b'a,"b"c,' + content[5]
+    put(pkg, "memberships", b"\n".join(content))
+    problems, res = found(pkg)
+    only(problems, (data("memberships"), 6, None, "structure"))
+    assert any("NOT CHECKED" in n and "memberships" in n for n in res.notes)
+
+
+# ------------------------------------------------------------------ bytes and characters
+def test_bom(pkg):
+    put(pkg, "events", b"\xef\xbb\xbf" + raw(pkg, "events"))
+    only(found(pkg)[0], (data("events"), 1, None, "encoding"))
+
+
+def test_crlf_is_reported_once(pkg):
+    put(pkg, "events", raw(pkg, "events").replace(b"\n", b"\r\n"))
+    only(found(pkg)[0], (data("events"), 1, None, "line-end"))
+
+
+def test_lone_cr(pkg):
+    content = raw(pkg, "events").split(b"\n")
+    content[4] = content[4].replace(b",", b"\r", 1)
+    put(pkg, "events", b"\n".join(content))
+    problems, _ = found(pkg)
+    only(problems, (data("events"), 5, None, "line-end"), (data("events"), 5, None, "structure"))
+
+
+def test_no_final_line_end(pkg):
+    put(pkg, "events", raw(pkg, "events").rstrip(b"\n"))
+    problems, _ = found(pkg)
+    assert {(p[1], p[3]) for p in problems} == {(len(read(pkg, "events")), "line-end")}
+
+
+@pytest.mark.parametrize("char", ["\u202e", "\u200b", "\u2066", "\x07", "\t", "\u2028", "\ufeff", "\x1b"])
+def test_invisible_and_control_characters(pkg, char):
+    set_cell(pkg, "parties", 4, "note", f"a{char}b")
+    only(found(pkg)[0], (data("parties"), 4, "note", "control"))
+
+
+@pytest.mark.parametrize("value", [" Armenia", "Armenia ", "Armenia\u00a0"])
+def test_leading_or_trailing_space(pkg, value):
+    set_cell(pkg, "parties", 3, "name", value)
+    only(found(pkg)[0], (data("parties"), 3, "name", "whitespace"))
+
+
+def test_text_not_nfc(pkg):
+    import unicodedata
+    row = line_of(pkg, "territories", "name_az", lambda v: "ü" in v)
+    value = read(pkg, "territories")[row - 1][read(pkg, "territories")[0].index("name_az")]
+    set_cell(pkg, "territories", row, "name_az", unicodedata.normalize("NFD", value))
+    problems, _ = found(pkg)
+    assert (data("territories"), row, "name_az", "unicode") in problems
+
+
+@pytest.mark.parametrize("value", ["=HYPERLINK(\"http://x\")", "+cmd", "-2+3", "@SUM(A1)", "-x"])
+def test_formula_like_cell(pkg, value):
+    set_cell(pkg, "parties", 6, "note", value)
+    only(found(pkg)[0], (data("parties"), 6, "note", "formula"))
+
+
+def test_negative_number_is_not_a_formula(pkg):
+    set_cell(pkg, "figures", 2, "value", "-6")
+    only(found(pkg)[0], (data("figures"), 2, "value", "range"))
+
+
+# ------------------------------------------------------------------ Table Schema
+def test_duplicate_primary_key(pkg):
+    rows = read(pkg, "parties")
+    rows.append(list(rows[3]))
+    rows[-1][rows[0].index("name")] = "Another"
+    write(pkg, "parties", rows)
+    only(found(pkg)[0], (data("parties"), len(rows), "party_id", "primary-key"))
+
+
+def test_duplicate_composite_key(pkg):
+    rows = read(pkg, "agreement_parties")
+    rows.append(rows[1])
+    write(pkg, "agreement_parties", rows)
+    only(found(pkg)[0], (data("agreement_parties"), len(rows), "agreement_id", "primary-key"))
+
+
+def test_reference_to_a_row_that_does_not_exist(pkg):
+    row = line_of(pkg, "claims", "territory_id", lambda v: v != "")
+    set_cell(pkg, "claims", row, "territory_id", "atlantis")
+    only(found(pkg)[0], (data("claims"), row, "territory_id", "foreign-key"))
+
+
+@pytest.mark.parametrize("table,column,value,kind", [
+    ("parties", "kind", "starship", "enum"),
+    ("parties", "party_id", "Not An ID", "pattern"),
+    ("parties", "name", "", "required"),
+    ("events", "date", "9 Nov 2020", "pattern"),
+    ("resolutions", "adoption_date", "1993-02-30", "type"),
+    ("sources", "footnote_number", "99999999999999999999", "type"),
+    ("figures", "value", "1e400", "type"),
+])
+def test_values_that_break_the_schema(pkg, table, column, value, kind):
+    row = line_of(pkg, table, column, lambda v: v != "")
+    set_cell(pkg, table, row, column, value)
+    assert (data(table), row, column, kind) in found(pkg)[0]
+
+
+def test_catastrophic_pattern_runs_in_linear_time(pkg):
+    """A schema pattern like ^(a+)+$ against a long value runs through RE2: no backtracking."""
+    p = pkg / "schemas" / "figures.schema.json"
+    s = json.loads(p.read_text())
+    next(f for f in s["fields"] if f["name"] == "note")["constraints"] = {"pattern": "^(a+)+$"}
+    p.write_text(json.dumps(s))
+    row = line_of(pkg, "figures", "note", lambda v: v == "")
+    set_cell(pkg, "figures", row, "note", "a" * 35 + "!")
+    problems, _ = found(pkg)
+    assert (data("figures"), row, "note", "pattern") in problems
+
+
+# ------------------------------------------------------------------ rules, end to end
+def test_parent_cycle_without_a_country_is_reported_not_looped(pkg):
+    row = line_of(pkg, "territories", "territory_id", lambda v: v == "nagorno-karabakh")
+    set_cell(pkg, "territories", row, "parent_territory_id", "stepanakert")
+    problems, _ = found(pkg)
+    assert (data("territories"), row, "parent_territory_id", "cycle") in problems
+    assert {p[3] for p in problems} == {"cycle"}
+
+
+@pytest.mark.parametrize("quote", ["………", "R … a", "… war …"])
+def test_quote_without_real_text(pkg, quote):
+    set_cell(pkg, "figures", 2, "quote", quote)
+    assert (data("figures"), 2, "quote", "quote") in found(pkg)[0]
+
+
+def test_quote_no_longer_verbatim(pkg, article):
+    old = set_cell(pkg, "figures", 2, "quote", "")
+    set_cell(pkg, "figures", 2, "quote", old.replace("war", "conflict"))
+    only(found(pkg)[0], (data("figures"), 2, "quote", "quote"))
+
+
+def test_renamed_enum_value_fails_loudly(pkg):
+    """Renaming a value that a rule relies on is a problem of the schema, not a silent change of rule."""
+    p = pkg / "schemas" / "claims.schema.json"
+    s = json.loads(p.read_text())
+    f = next(f for f in s["fields"] if f["name"] == "verdict")
+    f["constraints"]["enum"] = [v.replace("unverifiable", "open") for v in f["constraints"]["enum"]]
+    f["categories"] = [{**c, "value": c["value"].replace("unverifiable", "open")} for c in f["categories"]]
+    p.write_text(json.dumps(s))
+    problems, _ = found(pkg)
+    assert ("schemas/claims.schema.json", None, "verdict", "vocabulary") in problems
+
+
+# ------------------------------------------------------------------ the descriptor
+def edit_descriptor(pkg, change):
+    p = pkg / "datapackage.json"
+    dp = json.loads(p.read_text())
+    change(dp)
+    p.write_text(json.dumps(dp))
+
+
+@pytest.mark.parametrize("path", ["../escaped.csv", "/etc/passwd", "data/../../x.csv", "https://example.org/x.csv", "file:///etc/passwd"])
+def test_resource_path_outside_the_package_is_refused_unread(pkg, path):
+    edit_descriptor(pkg, lambda dp: dp["resources"][0].update(path=path))
+    problems, _ = found(pkg)
+    assert ("datapackage.json", None, "resources[0].path", "path") in problems
+    assert not any(p[0] == path for p in problems)
+
+
+def test_symlink_out_of_the_package_is_refused(pkg, tmp_path):
+    outside = tmp_path / "outside.csv"
+    shutil.copy(pkg / "data" / "figures.csv", outside)
+    (pkg / "data" / "figures.csv").unlink()
+    (pkg / "data" / "figures.csv").symlink_to(outside)
+    problems, _ = found(pkg)
+    assert ("datapackage.json", None, "resources[11].path", "path") in problems
+
+
+def test_schema_path_outside_the_package_is_refused(pkg):
+    edit_descriptor(pkg, lambda dp: dp["resources"][1].update(schema="../parties.schema.json"))
+    assert ("datapackage.json", None, "resources[1].schema", "path") in found(pkg)[0]
+
+
+@pytest.mark.parametrize("change,column", [
+    (lambda dp: dp.update(resources={"a": 1}), "resources"),
+    (lambda dp: dp.update(resources=[]), "resources"),
+    (lambda dp: dp["resources"].__setitem__(0, "sources"), "resources[0]"),
+    (lambda dp: dp["resources"][0].update(schema=42), None),
+    (lambda dp: dp["resources"][0].update(schema={"fields": [{"name": 7}]}), "fields[0]"),
+    (lambda dp: dp["resources"][0].update(schema={"fields": [{"name": "a", "type": "geojson"}]}), "fields[0].type"),
+    (lambda dp: dp["resources"][0].update(schema={"fields": [{"name": "a", "constraints": {"pattern": "(?=x)"}}]}), "fields[0].constraints.pattern"),
+    (lambda dp: dp.update(name="../../../escaped"), "name"),
+    (lambda dp: dp.update(version="1.0/../x"), "version"),
+])
+def test_descriptor_of_the_wrong_shape_is_a_located_data_error(pkg, change, column):
+    edit_descriptor(pkg, change)
+    problems, _ = found(pkg)
+    assert any(p[0] == "datapackage.json" and p[2] == column and p[3] in ("descriptor", "json") for p in problems), problems
+
+
+@pytest.mark.parametrize("text", ["[" * 100_000 + "]" * 100_000, '{"version": ' + "9" * 100_000 + "}", '{"name": "x",'])
+def test_unreadable_json(pkg, text):
+    (pkg / "datapackage.json").write_text(text)
+    problems, _ = found(pkg)
+    assert {(p[0], p[3]) for p in problems} == {("datapackage.json", "json")}
+
+
+def test_huge_descriptor_is_refused_unread(pkg):
+    with open(pkg / "datapackage.json", "r+b") as fh:
+        fh.truncate(200 * 2**20)  # 200 MB, sparse: refused by its size before a byte is read
+    problems, _ = found(pkg)
+    only(problems, ("datapackage.json", None, None, "json"))
+
+
+def test_csv_not_listed(pkg):
+    shutil.copy(pkg / "data" / "figures.csv", pkg / "data" / "figures_old.csv")
+    only(found(pkg)[0], ("data/figures_old.csv", None, None, "files"))
+
+
+def test_listed_file_missing(pkg):
+    (pkg / "data" / "provisions.csv").unlink()
+    problems, res = found(pkg)
+    assert (data("provisions"), None, None, "missing") in problems
+
+
+# ------------------------------------------------------------------ hostile sizes: bounded, one clear line
+def test_fifty_megabyte_cell(pkg):
+    rows = read(pkg, "memberships")
+    rows[2][rows[0].index("note")] = "x" * 50_000_000
+    write(pkg, "memberships", rows)
+    problems, _ = found(pkg)
+    only(problems, (data("memberships"), 3, None, "limit"))
+
+
+def test_hundred_thousand_cells_in_a_row(pkg):
+    rows = read(pkg, "memberships")
+    rows[2] += ["x"] * 100_000
+    write(pkg, "memberships", rows)
+    only(found(pkg)[0], (data("memberships"), 3, None, "structure"))
+
+
+def test_hundred_thousand_column_header(pkg):
+    rows = read(pkg, "memberships")
+    rows[0] += [f"c{i}" for i in range(100_000)]
+    write(pkg, "memberships", rows)
+    only(found(pkg)[0], (data("memberships"), 1, None, "limit"))
+
+
+def test_ten_thousand_extra_columns_are_summed_up(pkg):
+    rows = read(pkg, "memberships")
+    width = len(rows[0])
+    write(pkg, "memberships", [r + [f"c{i}" if n == 0 else "" for i in range(900)] for n, r in enumerate(rows)])
+    problems, _ = found(pkg)
+    assert len(problems) == 11 and all(p[1] == 1 and p[3] == "header" for p in problems)
+    assert width < 900
+
+
+# ------------------------------------------------------------------ the report and the exit codes
+def test_names_from_the_package_are_escaped_in_the_report(pkg):
+    rows = read(pkg, "figures")
+    rows[0].append("\x1b[31mred\nPASS  data/x.csv 0 problem(s)")
+    for r in rows[1:]:
+        r.append("")
+    write(pkg, "figures", rows)
+    _, res = found(pkg)
+    out = io.StringIO()
+    report(res, out)
+    text = out.getvalue()
+    assert "\x1b" not in text and not re.search(r"^PASS  data/x\.csv", text, re.M)
+    assert "\\x1b[31mred\\nPASS" in text
+
+
+def test_exit_codes_in_process(pkg, monkeypatch):
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        assert main(["validate", str(REPO)]) == 0
+        set_cell(pkg, "parties", 2, "kind", "starship")
+        assert main(["validate", str(pkg)]) == 1
+        monkeypatch.setattr("ifimes_karabakh.validate.read_table", lambda *a: 1 / 0)
+        assert main(["validate", str(pkg)]) == 2
+    assert "data/parties.csv:2:kind" in out.getvalue()
+    assert "internal error" in err.getvalue() and "Traceback" not in err.getvalue()
+
+
+def test_validation_starts_no_other_process(monkeypatch):
+    """One process: there is no worker that could die or hang."""
+    def refuse(*a, **k):
+        raise AssertionError("validation started a process")
+    monkeypatch.setattr(subprocess, "Popen", refuse)
+    monkeypatch.setattr(os, "fork", refuse)
+    found(REPO)
+
+
+def test_command_line_exit_code_and_no_traceback(pkg):
+    """The one subprocess case: python -m ifimes_karabakh validate, as CI and users run it."""
+    set_cell(pkg, "parties", 2, "kind", "starship")
+    p = subprocess.run([sys.executable, "-m", "ifimes_karabakh", "validate", str(pkg)], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert p.returncode == 1 and "data/parties.csv:2:kind" in p.stdout
+    assert p.stderr == ""
