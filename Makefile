@@ -25,7 +25,6 @@ docs/codebook.md CITATION.cff docs/figures/timeline.svg docs/figures/tables.svg 
 
 ## The release: built from the committed files only, into dist/.
 release: docs
-	./dp validate
 	./dp release
 
 benchmark:

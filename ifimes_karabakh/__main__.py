@@ -52,8 +52,14 @@ def cmd_docs(args):
 
 
 def cmd_release(args):
-    """Build the archive, the SQLite database and SHA256SUMS from the committed package (release.py)."""
+    """Validate, then build the archive, the SQLite database and SHA256SUMS from the committed
+    package (release.py). An invalid package is not released."""
     from .release import ReleaseError, build
+    from .validate import validate
+    res = validate(REPO)
+    if res.problems:
+        print(f"ifimes_karabakh release: refused: the package has {len(res.problems)} problem(s); run ./dp validate", file=sys.stderr)
+        return 1
     try:
         paths = build(REPO, Path(args.out))
     except ReleaseError as e:
@@ -65,7 +71,12 @@ def cmd_release(args):
 
 
 def cmd_benchmark(args):
-    """Time this validator against a bare `frictionless validate` on scaled copies (benchmark.py)."""
+    """Time this validator against a bare `frictionless validate` on scaled copies (benchmark.py);
+    with --hostile, feed it every hostile input instead (hostile.py)."""
+    if args.hostile:
+        from .hostile import run as hostile
+        hostile()
+        return 0
     from .benchmark import run
     run(args.scales)
     return 0
@@ -94,6 +105,7 @@ def main(argv=None):
             p.add_argument("--out", default=str(REPO / "dist"), help="folder to write to (default dist/)")
         if cmd == "benchmark":
             p.add_argument("--scales", type=int, nargs="+", default=[1, 10, 100, 1000])
+            p.add_argument("--hostile", action="store_true", help="time every structural and hostile input of issue 9 instead")
     args = ap.parse_args(argv)
     try:
         return COMMANDS[args.command][0](args)

@@ -87,7 +87,7 @@ def run(scales=(1, 10, 100, 1000), root=REPO):
     pkg = load_package(root)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
     bare_cmd = [frictionless(), "validate", "datapackage.json"]
-    print(f"{'scale':>5} {'rows':>8} {'full s':>7} {'bare s':>7} {'ratio':>6} {'full CPU s':>10} {'bare CPU s':>10} "
+    print(f"{'scale':>5} {'rows':>8} {'full s':>7} {'bare s':>7} {'ratio':>6} {'full CPU s':>10} {'bare CPU s':>10} {'CPU ratio':>9} "
           f"{'rows/s full':>11} {'peak MB full':>12} {'peak MB bare':>12}  exit codes", flush=True)
     for k in scales:
         with tempfile.TemporaryDirectory(prefix="ifimes-benchmark-") as tmp:
@@ -95,5 +95,5 @@ def run(scales=(1, 10, 100, 1000), root=REPO):
             n = scaled_copy(pkg, d, k)
             full, full_cpu, full_mb, rc_full = timed([PY, "-m", "ifimes_karabakh", "validate", str(d)], d, env)
             bare, bare_cpu, bare_mb, rc_bare = timed(bare_cmd, d)
-            print(f"{k:>5} {n:>8} {full:>7.2f} {bare:>7.2f} {full / bare:>6.2f} {full_cpu:>10.2f} {bare_cpu:>10.2f} "
+            print(f"{k:>5} {n:>8} {full:>7.2f} {bare:>7.2f} {full / bare:>6.2f} {full_cpu:>10.2f} {bare_cpu:>10.2f} {full_cpu / bare_cpu:>9.2f} "
                   f"{n / full:>11.0f} {full_mb:>12.0f} {bare_mb:>12.0f}  full={rc_full} bare={rc_bare}", flush=True)

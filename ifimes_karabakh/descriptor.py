@@ -113,11 +113,13 @@ def inside(root: Path, rel, where: str, column: str, out: list):
     return full
 
 
-def check_schema(schema, where: str, out: list) -> bool:
-    """The parts of a Table Schema the tools rely on have the right shape; problems go to out."""
+def check_schema(schema, where: str, out: list, prefix: str = "") -> bool:
+    """The parts of a Table Schema the tools rely on have the right shape; problems go to out
+    (located in `where`, with `prefix` before the path inside the schema when it is inline)."""
     n = len(out)
 
     def bad(column, what, found):
+        column = ".".join(filter(None, [prefix, column])) or None
         out.append(Problem(where, None, column, "descriptor", f"{what} (found {show(found)})"))
 
     if not isinstance(schema, dict):
@@ -217,7 +219,7 @@ def load(root: Path, out: list) -> Package | None:
             schema_file = sref
         else:
             schema, schema_file = sref, where
-        if path is None or schema is None or not check_schema(schema, schema_file, out):
+        if path is None or schema is None or not check_schema(schema, schema_file, out, "" if isinstance(sref, str) else f"{at}.schema"):
             continue
         pkg.resources.append(Resource(r["name"], r["path"], schema, schema_file, str(r.get("title", ""))))
     loaded = {r.name for r in pkg.resources}

@@ -5,7 +5,7 @@ header or cell can put control characters, terminal escapes or fake report lines
 import re
 from dataclasses import dataclass, field
 
-_PLAIN = re.compile(r"[A-Za-z0-9_.\-/]+")
+_PLAIN = re.compile(r"[A-Za-z0-9_.\-/\[\]]+")
 
 
 def show(value, limit=60) -> str:

@@ -42,7 +42,8 @@ def validate(root) -> Result:
     if pkg is None:
         return res
     out += vocabulary_problems(pkg)
-    listed = {(pkg.root / r.path).resolve() for r in pkg.resources}
+    # a resource refused for its schema or path is still listed: only files no resource names are strays
+    listed = {(pkg.root / r["path"]).resolve() for r in pkg.descriptor["resources"] if isinstance(r, dict) and isinstance(r.get("path"), str) and "\x00" not in r["path"]}
     for csv_path in sorted((pkg.root / "data").glob("*.csv")):
         if csv_path.resolve() not in listed:
             out.append(Problem(f"data/{csv_path.name}", None, None, "files", "CSV file in data/ is not listed in datapackage.json (expected every table to be a resource)"))

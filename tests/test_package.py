@@ -70,3 +70,21 @@ def test_descriptor_names_resources_as_the_files_are_named():
     dp = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))
     for r in dp["resources"]:
         assert r["path"] == f"data/{r['name']}.csv" and r["schema"] == f"schemas/{r['name']}.schema.json"
+
+
+def test_pandera_schema_as_a_pandas_user_calls_it():
+    """The README's example: one table, read as text, checked in the user's own pipeline."""
+    import pandas as pd
+    import pytest
+    from pandera.errors import SchemaErrors
+    from ifimes_karabakh.tableschema import pandera_schema
+
+    events = pd.read_csv(REPO / "data" / "events.csv", dtype=str, keep_default_na=False)
+    pandera_schema("events").validate(events, lazy=True)
+    events.loc[3, "date_precision"] = "century"
+    events.loc[5, "event_id"] = events.loc[4, "event_id"]
+    with pytest.raises(SchemaErrors) as e:
+        pandera_schema("events").validate(events, lazy=True)
+    cases = e.value.failure_cases
+    assert set(zip(cases["column"].fillna(""), cases["index"])) >= {("date_precision", 3)}
+    assert 5 in set(cases.loc[cases["check"].str.contains("primary", na=False), "index"])

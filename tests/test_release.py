@@ -200,6 +200,15 @@ def test_cli_prints_the_paths_or_refuses_with_exit_1(scratch, tmp_path, monkeypa
     assert "Traceback" not in captured.err and not (tmp_path / "refused").exists()
 
 
+def test_cli_refuses_to_release_an_invalid_package(scratch, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(cli, "REPO", scratch)
+    path = scratch / "data" / "figures.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",km,", ",parsecs,", 1), encoding="utf-8")
+    git(scratch, "commit", "-qam", "an invalid unit")
+    assert cli.main(["release", "--out", str(tmp_path / "out")]) == 1
+    assert "problem(s)" in capsys.readouterr().err and not (tmp_path / "out").exists()
+
+
 # --- the unpacked archive ------------------------------------------------------------------------
 
 def test_unpacked_archive_validates(unpacked):
