@@ -1,13 +1,11 @@
 """Shared fixtures: a copy of the package to damage, CSV editing helpers, and the article."""
-import csv
-import io
 import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from ifimes_karabakh import REPO
+from ifimes_karabakh import REPO, hostile
 from ifimes_karabakh.article import Article, source_path
 from ifimes_karabakh.validate import validate
 
@@ -46,15 +44,7 @@ def article():
 
 
 # ------------------------------------------------------------------ editing a copied table
-def read(pkg, table):
-    with open(pkg / "data" / f"{table}.csv", encoding="utf-8", newline="") as fh:
-        return list(csv.reader(fh))
-
-
-def write(pkg, table, rows):
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(rows)
-    (pkg / "data" / f"{table}.csv").write_text(buf.getvalue(), encoding="utf-8")
+read, write = hostile.rows, hostile.save  # a table of a copied package as lists of cells, and back
 
 
 def line_of(pkg, table, column, pred):
