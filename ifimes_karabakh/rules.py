@@ -447,8 +447,165 @@ def point_locator(df, ctx):
 
 external("statement_points", "source_id")
 
+# ------------------------------------------------------------------ evidence: claims, their sources, forecasts
+FACT, FORECAST = value("claims.kind", "fact"), value("claims.kind", "forecast")
+DISPUTED = value("claims.verdict", "disputed")
+PRIMARY = value("claim_sources.role", "primary")
+CONTRARY = value("claim_sources.role", "contrary")
+MIRROR = value("sources.authority", "mirror_or_copy")
+ONE_SIDED = value("sources.authority", "partisan_or_advocacy", "state_affiliated_media")
+SIDE_RECORDS = value("sources.authority", "partisan_or_advocacy", "state_affiliated_media", "official_record")
+CONFLICT_SIDES = {"azerbaijan", "armenia", "nagorno-karabakh-republic"}  # the parties to the conflict (parties.csv ids)
+CLAIM_SOURCES = ("claim_sources.claim_id", "claim_sources.source_id", "claim_sources.role", "claim_sources.quote")
+AUTHORITY = ("sources.source_id", "sources.authority", "sources.alignment_party_id")
+
+required_when("claims", "verdict", "a fact needs a verdict", ("kind",), lambda df: df["kind"] == FACT)
+for _col in ("outcome", "as_of", "value_verified"):
+    required_when("claims", _col, f"a forecast needs {_col}", ("kind",), lambda df: df["kind"] == FORECAST)
+
+
+@rule("claims", "outcome", "kind", "verdict is for facts and outcome and as_of for forecasts (expected the other columns empty)", uses=("kind", "verdict", "as_of"))
+def fact_or_forecast(df, ctx):
+    fact = df["kind"] == FACT
+    return (fact & empty(df["outcome"]) & empty(df["as_of"])) | (~fact & empty(df["verdict"]))
+
+
+def _claim_sources(ctx):
+    """claim -> [(source, role, quote)] of claim_sources.csv."""
+    out = {}
+    for c, s, r, q in rows(ctx.tables["claim_sources"], "claim_id", "source_id", "role", "quote"):
+        out.setdefault(c, []).append((s, r, q))
+    return out
+
+
+@rule("claims", "verdict_source_id", "evidence", "the main verdict source must be the claim's primary row of claim_sources.csv, with the same quote",
+      uses=("claim_id", "verdict_quote"), needs=CLAIM_SOURCES)
+def main_source_is_primary(df, ctx):
+    listed = _claim_sources(ctx)
+    return series(df, (not s or (s, PRIMARY, q) in listed.get(c, [])
+                       for c, s, q in rows(df, "claim_id", "verdict_source_id", "verdict_quote")))
+
+
+@rule("claim_sources", "role", "evidence", "a primary source must be the claim's verdict_source_id (one primary per claim)",
+      uses=("claim_id", "source_id"), needs=("claims.claim_id", "claims.verdict_source_id"))
+def primary_is_main_source(df, ctx):
+    main = dict(zip(ctx.column("claims", "claim_id"), ctx.column("claims", "verdict_source_id")))
+    return series(df, (r != PRIMARY or main.get(c) == s for c, s, r in rows(df, "claim_id", "source_id", "role")))
+
+
+def _authority(ctx):
+    src = ctx.tables["sources"]
+    return {s: (a, al) for s, a, al in zip(src["source_id"], src["authority"], src["alignment_party_id"])}
+
+
+def _backing(df, ctx):
+    """claim -> the authorities (authority, alignment) of the sources its verdict or outcome rests on (all but contrary)."""
+    auth, listed = _authority(ctx), _claim_sources(ctx)
+    out = {}
+    for c, main in rows(df, "claim_id", "verdict_source_id"):
+        ids = {main} | {s for s, r, _ in listed.get(c, []) if r != CONTRARY}
+        out[c] = [auth[s] for s in ids if s in auth]
+    return out
+
+
+@rule("claims", "verdict_source_id", "evidence", "the verdict rests on mirrors or copies alone (expected at least one source that is the original or independent of it)",
+      uses=("claim_id", "verdict", "kind"), needs=CLAIM_SOURCES + AUTHORITY)
+def not_on_mirrors_alone(df, ctx):
+    backing = _backing(df, ctx)
+    return series(df, (not b or any(a != MIRROR for a, _ in b) for b in (backing[c] for c in df["claim_id"])))
+
+
+@rule("claims", "verdict", "evidence", "every source of the verdict is partisan or state-affiliated on one side (expected disputed, or a source from outside that side)",
+      uses=("claim_id", "verdict_source_id", "kind"), needs=CLAIM_SOURCES + AUTHORITY)
+def not_one_sided(df, ctx):
+    backing = _backing(df, ctx)
+
+    def ok(c, v):
+        b = backing[c]
+        one_side = b and all(a in ONE_SIDED for a, _ in b) and len({al for _, al in b}) == 1 and b[0][1] != ""
+        return not one_side or v in (DISPUTED, "")
+    return series(df, (ok(c, v) for c, v in rows(df, "claim_id", "verdict")))
+
+
+external("claim_sources", "source_id")
+
+# ------------------------------------------------------------------ territorial control: two views, recorded dates and their sources
+ARTICLE_VIEW, RECORDED = value("territory_control.view", "article"), value("territory_control.view", "recorded")
+BOUND_PRIMARY, DIFFERING = value("control_sources.role", "primary"), value("control_sources.role", "differing")
+CONTROL_SOURCES = ("control_sources.control_id", "control_sources.source_id", "control_sources.bound", "control_sources.role", "control_sources.date")
+
+
+@rule("territory_control", "view", "view", "the article's view cites the article, the recorded view another source", uses=("source_id",), needs=SOURCE_KINDS)
+def view_matches_source(df, ctx):
+    kinds = ctx.source_kind
+    return series(df, ((kinds.get(s) in ARTICLE_KINDS) == (v == ARTICLE_VIEW) for v, s in rows(df, "view", "source_id")))
+
+
+@rule("territory_control", "start", "overlap", "recorded periods of one territory overlap (expected one recorded answer for every day; a period may begin on the day the last ends)",
+      uses=("view", "territory_id", "end", "control_id"))
+def recorded_periods_do_not_overlap(df, ctx):
+    periods = {}
+    for i, v, t, s, e in rows(df.assign(i=df.index), "i", "view", "territory_id", "start", "end"):
+        a, b = try_parse(s) if s else None, try_parse(e) if e else None
+        if v == RECORDED and a:
+            periods.setdefault(t, []).append((a[0], b[1] if b else dt.date.max, i))
+    bad = set()
+    for spans in periods.values():
+        spans.sort()
+        for (s1, e1, i1), (s2, e2, i2) in zip(spans, spans[1:]):
+            if s2 < e1 and not (s2 == e1):
+                bad.add(i2)
+    return pd.Series([i not in bad for i in df.index], index=df.index, dtype=bool)
+
+
+def _bound_sources(ctx):
+    """(control_id, bound) -> [(source, role, date)] of control_sources.csv."""
+    out = {}
+    for c, s, b, r, d in rows(ctx.tables["control_sources"], "control_id", "source_id", "bound", "role", "date"):
+        out.setdefault((c, b), []).append((s, r, d))
+    return out
+
+
+def _one_side(authority, alignment):
+    return authority in SIDE_RECORDS and alignment in CONFLICT_SIDES
+
+
+for _bound in ("start", "end"):
+    @rule("territory_control", _bound, "evidence",
+          f"a recorded {_bound} needs its primary source in control_sources.csv with the same date, and at least one source that is neither a copy nor partisan, "
+          "state-affiliated or official on the side of Azerbaijan, Armenia or the Nagorno-Karabakh Republic",
+          uses=("control_id", "view"), needs=CONTROL_SOURCES + AUTHORITY)
+    def recorded_date_is_sourced(df, ctx, bound=_bound):
+        listed, auth = _bound_sources(ctx), _authority(ctx)
+
+        def ok(c, v, d):
+            if v != RECORDED or not d:
+                return True
+            found = listed.get((c, bound), [])
+            neutral = [s for s, r, _ in found if r != DIFFERING and s in auth and auth[s][0] != MIRROR and not _one_side(*auth[s])]
+            return any(r == BOUND_PRIMARY and x == d for _, r, x in found) and bool(neutral)
+        return series(df, (ok(*r) for r in rows(df, "control_id", "view", bound)))
+
+
+@rule("control_sources", "date", "date", "a primary date must be the period's own date, a differing one another date", uses=("control_id", "bound", "role"),
+      needs=("territory_control.control_id", "territory_control.start", "territory_control.end", "territory_control.view"))
+def bound_dates_agree(df, ctx):
+    tc = ctx.tables["territory_control"]
+    own = {(c, b): d for c, s, e in rows(tc, "control_id", "start", "end") for b, d in (("start", s), ("end", e))}
+    view = dict(zip(tc["control_id"], tc["view"]))
+    return series(df, (view.get(c) == RECORDED and (r != BOUND_PRIMARY or own.get((c, b)) == d) and (r != DIFFERING or own.get((c, b)) != d)
+                       for c, b, r, d in rows(df, "control_id", "bound", "role", "date")))
+
+
+@rule("control_sources", "date", "date", "impossible or malformed date (expected YYYY, YYYY-MM or YYYY-MM-DD, a real calendar date)")
+def bound_date_real(df, ctx):
+    return df["date"].map(lambda v: not v or try_parse(v) is not None)
+
+
+external("control_sources", "source_id")
+
 for _table in ("parties", "territories", "agreements", "agreement_parties", "memberships", "territory_control", "resolutions",
-               "events", "event_parties", "provisions", "figures", "claims", "statement_points"):
+               "events", "event_parties", "provisions", "figures", "claims", "claim_sources", "control_sources", "statement_points"):
     provenance(_table)
 
 
