@@ -35,6 +35,15 @@ def cmd_schemas(args):
     return 1 if stale and args.check else 0
 
 
+def cmd_dates(args):
+    """Write P_start and P_end beside every EDTF date (derive.py); --check: exit 1 if one is stale."""
+    from .derive import write
+    stale = write(REPO, check=args.check)
+    for f in stale:
+        print(f"{f}: {'stale: run ./dp dates' if args.check else 'rewritten'}", file=sys.stderr if args.check else sys.stdout)
+    return 1 if stale and args.check else 0
+
+
 def cmd_docs(args):
     """Write README blocks, codebook, figures and CITATION.cff from the package (docs.py); --check: exit 1 if stale."""
     from .descriptor import load_package
@@ -85,6 +94,7 @@ def cmd_benchmark(args):
 COMMANDS = {
     "validate": (cmd_validate, "validate the package (default: this repository)"),
     "schemas": (cmd_schemas, "write the shared field definitions (fields.py) into schemas/*.schema.json"),
+    "dates": (cmd_dates, "write the day columns P_start and P_end derived from every EDTF date P"),
     "docs": (cmd_docs, "write README blocks, docs/codebook.md, docs/figures/ and CITATION.cff from the package"),
     "release": (cmd_release, "build dist/: the archive, the SQLite database and SHA256SUMS, from files committed to git"),
     "benchmark": (cmd_benchmark, "time the validator against bare frictionless on 1x, 10x, 100x, 1000x copies"),
@@ -99,7 +109,7 @@ def main(argv=None):
         p = sub.add_parser(cmd, help=help_text)
         if cmd == "validate":
             p.add_argument("package", nargs="?", default=str(REPO), help="folder holding datapackage.json")
-        if cmd in ("schemas", "docs"):
+        if cmd in ("schemas", "docs", "dates"):
             p.add_argument("--check", action="store_true", help="change nothing; exit 1 if a generated file is stale")
         if cmd == "release":
             p.add_argument("--out", default=str(REPO / "dist"), help="folder to write to (default dist/)")

@@ -59,7 +59,14 @@ def date_group(p: str, title: str) -> dict:
                            "description": f"Source of `{p}` when `{p}_basis` is corrected, refined or added: a `source_id` of "
                                           "sources.csv other than the article; empty otherwise.",
                            "constraints": {"pattern": ID_PATTERN}},
+        f"{p}_start": {"type": "date", "description": f"The earliest day `{p}` allows (derived from it by `./dp dates`; "
+                                                     f"empty when `{p}` is empty): for analysis tools that need a day."},
+        f"{p}_end": {"type": "date", "description": f"The latest day `{p}` allows (derived from it by `./dp dates`; "
+                                                   f"empty when `{p}` is empty)."},
     }
+
+
+DERIVED = ("_start", "_end")  # the day columns every date group has, written right after the date itself
 
 
 def key_fields(schema: dict) -> set:
@@ -80,8 +87,12 @@ def render(table: str, schema: dict) -> dict:
             title = next(g.get("title", p) for g in schema["fields"] if g["name"] == p)
             groups.update(date_group(p, title))
     keys = key_fields(schema)
-    out = []
-    for f in schema["fields"]:
+    fields, out = [], []
+    for f in schema["fields"]:  # a date group gets its derived day columns right after the date, once
+        fields.append(f)
+        if f"{f['name']}_precision" in names:
+            fields += [{"name": f["name"] + s} for s in DERIVED if f["name"] + s not in names]
+    for f in fields:
         n = f["name"]
         if n in PROVENANCE and table != "sources":
             f = {"name": n, **PROVENANCE[n]}

@@ -183,9 +183,9 @@ def provenance(table, src="source_id"):
         return df["quote"].map(lambda q: not q or quote_identifies(q))
 
 
-def date_group(table, p, upper=True):
-    """The date group p_as_stated, p, p_precision, p_basis, p_source_id."""
-    prec, basis, src, das = f"{p}_precision", f"{p}_basis", f"{p}_source_id", f"{p}_as_stated"
+def edtf_value(table, p, upper=True):
+    """An EDTF date p with its p_precision and the derived days p_start and p_end."""
+    prec = f"{p}_precision"
 
     @rule(table, p, "date", "impossible or malformed date (expected YYYY, YYYY-MM, YYYY-MM-DD or start/end of the same precision, real calendar dates)")
     def date_real(df, ctx):
@@ -201,6 +201,16 @@ def date_group(table, p, upper=True):
     def date_precision(df, ctx):
         return series(df, (pr == "" if not v else (x := try_parse(v)) is None or x[2] == pr for v, pr in rows(df, p, prec)))
 
+    for bound, index in (("start", 0), ("end", 1)):
+        @rule(table, f"{p}_{bound}", "date", f"{p}_{bound} is not the {'first' if index == 0 else 'last'} day that {p} allows (expected it as ./dp dates writes it)", uses=(p,))
+        def derived_day(df, ctx, col=f"{p}_{bound}", index=index):
+            return series(df, (d == ("" if not v or (x := try_parse(v)) is None else x[index].isoformat()) for v, d in rows(df, p, col)))
+
+
+def date_group(table, p, upper=True):
+    """The date group: p with its precision and days (edtf_value), p_as_stated, p_basis, p_source_id."""
+    basis, src, das = f"{p}_basis", f"{p}_source_id", f"{p}_as_stated"
+    edtf_value(table, p, upper)
     as_stated = value(f"{table}.{basis}", "as_stated")
 
     @rule(table, basis, "date", f"basis does not fit (expected empty when {p} is empty; as_stated only with {das} given)", uses=(p, das))
@@ -397,6 +407,8 @@ stated("resolutions", "demands_as_stated", locator="demands_locator")
 external("resolutions", "symbol_source_id", when="symbol")
 external("resolutions", "adoption_date_source_id", when="adoption_date")
 date_group("events", "date")
+edtf_value("sources", "date", upper=False)
+edtf_value("control_sources", "date", upper=False)
 
 # ------------------------------------------------------------------ figures, claims, provisions, statement points
 in_quote("figures", "value_as_stated")
@@ -595,11 +607,6 @@ def bound_dates_agree(df, ctx):
     view = dict(zip(tc["control_id"], tc["view"]))
     return series(df, (view.get(c) == RECORDED and (r != BOUND_PRIMARY or own.get((c, b)) == d) and (r != DIFFERING or own.get((c, b)) != d)
                        for c, b, r, d in rows(df, "control_id", "bound", "role", "date")))
-
-
-@rule("control_sources", "date", "date", "impossible or malformed date (expected YYYY, YYYY-MM or YYYY-MM-DD, a real calendar date)")
-def bound_date_real(df, ctx):
-    return df["date"].map(lambda v: not v or try_parse(v) is not None)
 
 
 external("control_sources", "source_id")

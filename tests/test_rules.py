@@ -146,6 +146,16 @@ def test_date_source(rule):
     assert run(rule, rows) == [True, False, False, True, False]
 
 
+@case(of("derived_day"))
+def test_derived_day(rule):
+    p = rule.uses[0]
+    first = rule.column.endswith("_start")
+    rows = [{p: "1993", rule.column: "1993-01-01" if first else "1993-12-31"}, {p: "1993", rule.column: "1993-06-01"},
+            {p: "2020-02", rule.column: "2020-02-01" if first else "2020-02-29"}, {p: "", rule.column: ""}, {p: "", rule.column: "1993-01-01"},
+            {p: "1995-05-01/1995-05-03", rule.column: "1995-05-01" if first else "1995-05-03"}]
+    assert run(rule, rows) == [True, False, True, True, False, True]
+
+
 @case(of("iso_exists"))
 def test_iso_exists(rule):
     codes = {"iso3": ["ARM", "SUN", "XYZ"], "iso3166_code": ["AM", "AZ-KAL", "AZ-ZZZ"]}[rule.column]
@@ -168,8 +178,11 @@ REQUIRED = {  # rule id -> rows (with the column filled or not) and the verdicts
     "sources.sha256:required_when(kind)": ([{"kind": "article"}, {"kind": "article", "sha256": "ab"}, {"kind": "footnote"}], [False, True, True]),
     "sources.quote:required_when(cited_in_source_id)": ([{"cited_in_source_id": "ifimes-2020"}, {"cited_in_source_id": "ifimes-2020", "quote": "q"}, {}], [False, True, True]),
     "parties.affiliation_party_id:required_when(kind)": ([{"kind": "person"}, {"kind": "organ", "affiliation_party_id": "armenia"}, {"kind": "state"}], [False, True, True]),
+    "claims.verdict:required_when(kind)": ([{"kind": "fact"}, {"kind": "fact", "verdict": "confirmed"}, {"kind": "forecast"}], [False, True, True]),
     "claims.note:required_when(verdict)": ([{"verdict": "unverifiable"}, {"verdict": "unverifiable", "note": "why"}, {"verdict": "confirmed"}], [False, True, True]),
 }
+for col in ("outcome", "as_of", "value_verified"):
+    REQUIRED[f"claims.{col}:required_when(kind)"] = ([{"kind": "forecast"}, {"kind": "forecast", col: "x"}, {"kind": "fact"}], [False, True, True])
 for col in ("parent_source_id", "footnote_number", "footnote_text", "anchor_text", "anchor_locator"):
     REQUIRED[f"sources.{col}:required_when(kind)"] = ([{"kind": "footnote"}, {"kind": "footnote", col: "1"}, {"kind": "article"}], [False, True, True])
 for table, code, name in (("parties", "iso3", "iso3_name"), ("territories", "iso3166_code", "iso3166_name")):
@@ -292,6 +305,96 @@ def test_claim_rules():
     r = one("claims.contradicts_claim_id:contradiction_pair(claim_id)")
     assert run(r, [{"claim_id": "a", "contradicts_claim_id": "b"}, {"claim_id": "b", "contradicts_claim_id": "a"},
                    {"claim_id": "c", "contradicts_claim_id": "a"}, {"claim_id": "d", "contradicts_claim_id": "d"}, {"claim_id": "e"}]) == [True, True, False, False, True]
+
+
+SOURCES_GRADED = pd.DataFrame([
+    {"source_id": "ifimes-2020", "kind": "article", "authority": "article", "alignment_party_id": "", "date": "2020-12-03"},
+    {"source_id": "un-doc", "kind": "un_document", "authority": "official_record", "alignment_party_id": "united-nations", "date": "1993"},
+    {"source_id": "wiki-copy", "kind": "reference_page", "authority": "mirror_or_copy", "alignment_party_id": "", "date": ""},
+    {"source_id": "az-news", "kind": "reference_page", "authority": "state_affiliated_media", "alignment_party_id": "azerbaijan", "date": ""},
+    {"source_id": "az-blog", "kind": "reference_page", "authority": "partisan_or_advocacy", "alignment_party_id": "azerbaijan", "date": ""},
+    {"source_id": "am-news", "kind": "reference_page", "authority": "state_affiliated_media", "alignment_party_id": "armenia", "date": ""},
+    {"source_id": "wire", "kind": "reference_page", "authority": "independent_media", "alignment_party_id": "", "date": ""},
+])
+
+
+def evidence_ctx(claim_sources=(), control_sources=(), **tables):
+    cs = pd.DataFrame(list(claim_sources), columns=["claim_id", "source_id", "role", "quote"])
+    ctl = pd.DataFrame(list(control_sources), columns=["control_id", "source_id", "bound", "role", "date"])
+    return rules.Context({"sources": SOURCES_GRADED, "claim_sources": cs, "control_sources": ctl, **tables}, ARTICLE)
+
+
+def test_fact_or_forecast():
+    r = one("claims.outcome:fact_or_forecast(kind,verdict,as_of)")
+    assert run(r, [{"kind": "fact", "verdict": "confirmed"}, {"kind": "fact", "verdict": "confirmed", "outcome": "open"},
+                   {"kind": "forecast", "outcome": "open", "as_of": "2026-01-01"}, {"kind": "forecast", "verdict": "confirmed", "outcome": "open"}]) == [True, False, True, False]
+
+
+def test_main_source_is_the_primary_row_and_back():
+    ctx = evidence_ctx([("a", "un-doc", "primary", "q1"), ("b", "un-doc", "confirming", "q2"), ("c", "wire", "primary", "other")])
+    r = one("claims.verdict_source_id:main_source_is_primary(claim_id,verdict_quote)")
+    rows = [{"claim_id": "a", "verdict_source_id": "un-doc", "verdict_quote": "q1"}, {"claim_id": "b", "verdict_source_id": "un-doc", "verdict_quote": "q2"},
+            {"claim_id": "c", "verdict_source_id": "wire", "verdict_quote": "q3"}, {"claim_id": "d"}]
+    assert run(r, rows, ctx) == [True, False, False, True]
+    r = one("claim_sources.role:primary_is_main_source(claim_id,source_id)")
+    claims = pd.DataFrame([{"claim_id": "a", "verdict_source_id": "un-doc"}, {"claim_id": "b", "verdict_source_id": "wire"}])
+    assert run(r, [{"claim_id": "a", "source_id": "un-doc", "role": "primary"}, {"claim_id": "b", "source_id": "un-doc", "role": "primary"},
+                   {"claim_id": "b", "source_id": "un-doc", "role": "confirming"}], evidence_ctx(claims=claims)) == [True, False, True]
+
+
+def test_no_verdict_on_mirrors_alone():
+    r = one("claims.verdict_source_id:not_on_mirrors_alone(claim_id,verdict,kind)")
+    ctx = evidence_ctx([("b", "wire", "confirming", "q"), ("c", "wire", "contrary", "q")])
+    rows = [{"claim_id": "a", "verdict_source_id": "wiki-copy"}, {"claim_id": "b", "verdict_source_id": "wiki-copy"},
+            {"claim_id": "c", "verdict_source_id": "wiki-copy"}, {"claim_id": "d", "verdict_source_id": "un-doc"}, {"claim_id": "e"}]
+    assert run(r, rows, ctx) == [False, True, False, True, True]
+
+
+def test_one_sided_verdict_must_be_disputed():
+    r = one("claims.verdict:not_one_sided(claim_id,verdict_source_id,kind)")
+    ctx = evidence_ctx([("b", "az-blog", "confirming", "q"), ("c", "am-news", "confirming", "q"), ("d", "wire", "confirming", "q")])
+    rows = [{"claim_id": "a", "verdict_source_id": "az-news", "verdict": "confirmed"}, {"claim_id": "b", "verdict_source_id": "az-news", "verdict": "confirmed"},
+            {"claim_id": "c", "verdict_source_id": "az-news", "verdict": "confirmed"}, {"claim_id": "d", "verdict_source_id": "az-news", "verdict": "confirmed"},
+            {"claim_id": "e", "verdict_source_id": "az-news", "verdict": "disputed"}]
+    assert run(r, rows, ctx) == [False, False, True, True, True]
+
+
+def test_view_matches_source():
+    r = one("territory_control.view:view_matches_source(source_id)")
+    assert run(r, [{"view": "article", "source_id": "ifimes-2020"}, {"view": "recorded", "source_id": "ifimes-2020"},
+                   {"view": "recorded", "source_id": "un-doc"}, {"view": "article", "source_id": "un-doc"}], evidence_ctx()) == [True, False, True, False]
+
+
+def test_recorded_periods_do_not_overlap():
+    r = one("territory_control.start:recorded_periods_do_not_overlap(view,territory_id,end,control_id)")
+    rows = [{"view": "recorded", "territory_id": "x", "start": "1993-04-02", "end": "2020-11-25"},
+            {"view": "recorded", "territory_id": "x", "start": "2020-11-25", "end": ""},
+            {"view": "recorded", "territory_id": "y", "start": "1993-08", "end": "2020-10"},
+            {"view": "recorded", "territory_id": "y", "start": "2020-10", "end": ""},
+            {"view": "article", "territory_id": "x", "start": "1993", "end": ""}]
+    assert run(r, rows) == [True, True, True, False, True]
+
+
+def test_recorded_dates_need_a_source_outside_the_sides():
+    start = one("territory_control.start:recorded_date_is_sourced(control_id,view)")
+    end = one("territory_control.end:recorded_date_is_sourced(control_id,view)")
+    ctl = [("k1", "az-news", "start", "primary", "1993-04-02"), ("k1", "wire", "start", "differing", "1993-04-03"),
+           ("k2", "az-news", "start", "primary", "1993-04-02"), ("k2", "wire", "start", "confirming", "1993-04-02"),
+           ("k3", "wiki-copy", "start", "primary", "1993-07-23"), ("k4", "wire", "end", "primary", "2020-11-20")]
+    rows = [{"control_id": "k1", "view": "recorded", "start": "1993-04-02"}, {"control_id": "k2", "view": "recorded", "start": "1993-04-02"},
+            {"control_id": "k3", "view": "recorded", "start": "1993-07-23"}, {"control_id": "k4", "view": "recorded", "start": "", "end": "2020-11-20"},
+            {"control_id": "k5", "view": "article", "start": "1993"}]
+    assert run(start, rows, evidence_ctx(control_sources=ctl)) == [False, True, False, True, True]
+    assert run(end, rows, evidence_ctx(control_sources=ctl)) == [True, True, True, True, True]
+
+
+def test_bound_dates_agree():
+    r = one("control_sources.date:bound_dates_agree(control_id,bound,role)")
+    tc = pd.DataFrame([{"control_id": "k1", "start": "1993-04-02", "end": "", "view": "recorded"}, {"control_id": "a1", "start": "1993", "end": "", "view": "article"}])
+    rows = [{"control_id": "k1", "bound": "start", "role": "primary", "date": "1993-04-02"}, {"control_id": "k1", "bound": "start", "role": "primary", "date": "1993-04-03"},
+            {"control_id": "k1", "bound": "start", "role": "differing", "date": "1993-04-03"}, {"control_id": "k1", "bound": "start", "role": "differing", "date": "1993-04-02"},
+            {"control_id": "a1", "bound": "start", "role": "primary", "date": "1993"}]
+    assert run(r, rows, evidence_ctx(territory_control=tc)) == [True, False, True, False, False]
 
 
 def test_point_locator():
