@@ -19,6 +19,7 @@ import pandas as pd
 import pandera.pandas as pa
 import pycountry
 
+from . import geo
 from .article import ARTICLE_ID, Article, fold, quote_identifies
 from .dates import try_parse
 
@@ -364,6 +365,9 @@ def az_name(df, ctx):
 def hy_source(df, ctx):
     return empty(df["name_hy"]) == empty(df["name_hy_source_id"])
 
+
+# coordinates inside the territory's country, on Natural Earth's borders (geo.py; "country" is COUNTRY above)
+rule(**geo.COORDINATES_RULE)(geo.coordinates_in_country)
 
 # ------------------------------------------------------------------ agreements and their parties
 for col in ("name_as_stated", "place_as_stated"):

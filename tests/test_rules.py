@@ -271,6 +271,16 @@ def test_territory_code_rules():
     assert run(r, [{"name_hy": "Շուշի", "name_hy_source_id": "un-doc"}, {"name_hy": "Շուշի"}, {"name_hy_source_id": "un-doc"}, {}]) == [True, False, False, True]
 
 
+def test_coordinates_in_country():
+    r = one("territories.latitude:coordinates_in_country(longitude,territory_id,parent_territory_id,kind,iso3166_code)")
+    rows = [{"territory_id": "azerbaijan", "kind": "country", "iso3166_code": "AZ"}, {"territory_id": "armenia", "kind": "country", "iso3166_code": "AM"},
+            {"territory_id": "baku", "kind": "city", "parent_territory_id": "azerbaijan", "latitude": "40.37767", "longitude": "49.89201"},
+            {"territory_id": "yerevan", "kind": "city", "parent_territory_id": "azerbaijan", "latitude": "40.18111", "longitude": "44.51361"},
+            {"territory_id": "nakhchivan", "kind": "region", "parent_territory_id": "azerbaijan", "latitude": "39.2089", "longitude": "45.41222"},
+            {"territory_id": "nowhere", "kind": "city", "latitude": "", "longitude": ""}]
+    assert run(r, rows) == [True, True, True, False, True, True]
+
+
 def test_representative_is_person():
     r = one("agreement_parties.representative_party_id:representative_is_person()")
     assert run(r, [{"representative_party_id": "nikol-pashinyan"}, {"representative_party_id": "armenia"}, {"representative_party_id": ""}]) == [True, False, True]

@@ -1,0 +1,74 @@
+"""The README's "How far to trust each value" tables, computed from the tables themselves:
+what the validator checks word for word and what it cannot, the verdicts by the authority of
+their best source, the forecasts' outcomes, and the claims that stay unverifiable, with why."""
+import csv
+from collections import Counter
+
+from .article import ARTICLE_ID
+
+# the authorities from the strongest evidence down (sources.authority); a claim is counted under its best source
+STRENGTH = ["official_record", "intergovernmental_record", "peace_agreement_database", "scholarly_work", "reference_work",
+            "independent_media", "state_affiliated_media", "partisan_or_advocacy", "mirror_or_copy"]
+
+
+def _rows(pkg, name):
+    with open(pkg.root / pkg.resource(name).path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def quote_counts(pkg):
+    """(quotes checked against the article, quotes from other documents, not machine-checked)."""
+    kinds = {r["source_id"]: r["kind"] for r in _rows(pkg, "sources")}
+    article, outside = 0, 0
+    for r in pkg.resources:
+        if "quote" not in r.fields:
+            continue
+        src = "cited_in_source_id" if r.name == "sources" else "source_id"
+        for row in _rows(pkg, r.name):
+            if not row["quote"]:
+                continue
+            if kinds.get(row[src]) in ("article", "footnote"):
+                article += 1
+            else:
+                outside += 1
+    return article, outside
+
+
+def best_authority(pkg):
+    """claim_id -> the strongest authority among the sources its verdict or outcome rests on."""
+    authority = {r["source_id"]: r["authority"] for r in _rows(pkg, "sources")}
+    backing = {}
+    for r in _rows(pkg, "claim_sources"):
+        if r["role"] != "contrary":
+            backing.setdefault(r["claim_id"], set()).add(authority.get(r["source_id"], ""))
+    return {c: min(a, key=lambda x: STRENGTH.index(x) if x in STRENGTH else len(STRENGTH)) for c, a in backing.items()}
+
+
+def block(pkg):
+    claims = _rows(pkg, "claims")
+    best = best_authority(pkg)
+    checked, outside = quote_counts(pkg)
+    verdicts = [c["value"] for c in pkg.resource("claims").field("verdict")["categories"]]
+    outcomes = [c["value"] for c in pkg.resource("claims").field("outcome")["categories"]]
+    lines = [f"- **Machine-checked**: {checked} quotes stand verbatim in the article at their locator (checked on every run "
+             f"against the text whose SHA-256 `sources.csv` records for `{ARTICLE_ID}`), every footnote row equals its footnote, "
+             "and every `*_as_stated` value stands in its row's quote.",
+             f"- **Not machine-checked**: {outside} quotes from other documents (verdict, outcome, statement and control "
+             "sources): the dataset does not hold those texts; each cites its URL, access date and exact words, and its "
+             "source's `authority` says what kind of document it is.", "",
+             "Facts by verdict and by the strongest authority among their sources (a verdict counts under its best source):", "",
+             "| verdict | " + " | ".join(f"`{a}`" for a in STRENGTH) + " | none | all |",
+             "|---|" + "---:|" * (len(STRENGTH) + 2)]
+    for v in verdicts:
+        ids = [c["claim_id"] for c in claims if c["kind"] == "fact" and c["verdict"] == v]
+        n = Counter(best.get(i, "none") for i in ids)
+        lines.append(f"| `{v}` | " + " | ".join(str(n[a]) for a in STRENGTH) + f" | {n['none']} | {len(ids)} |")
+    forecasts = [c for c in claims if c["kind"] == "forecast"]
+    if forecasts:
+        n = Counter(c["outcome"] for c in forecasts)
+        lines += ["", "Forecasts by outcome: " + ", ".join(f"`{o}` {n[o]}" for o in outcomes) + f" (all {len(forecasts)})."]
+    open_ = [c for c in claims if c["kind"] == "fact" and c["verdict"] == "unverifiable"]
+    if open_:
+        lines += ["", "What stays unverifiable, and why:", ""]
+        lines += [f"- `{c['claim_id']}`: {' '.join(c['note'].split())}" for c in open_]
+    return "\n".join(lines)

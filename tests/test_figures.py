@@ -1,0 +1,86 @@
+"""The figures (deterministic, and as committed), the TopoJSON decoder, geo.inside() on known points,
+and the rule that coordinates lie in the territory's country, on literal rows."""
+import pandas as pd
+import pytest
+
+from ifimes_karabakh import REPO, geo
+from ifimes_karabakh.descriptor import load_package
+from ifimes_karabakh.figures import FIGURES, render
+
+# GeoNames points (cities15000), as the research notes for territories.csv record them: (lon, lat)
+BAKU = (49.89201, 40.37767)
+YEREVAN = (44.5126, 40.17765)
+NAKHCHIVAN = (45.41222, 39.20889)  # the city, in the Azerbaijani exclave
+CENTRAL_ANATOLIA = (35.0, 39.0)    # a point well inside Turkey, far from any border
+
+
+def test_render_is_deterministic_and_equals_the_committed_files():
+    first, second = render(load_package(REPO)), render(load_package(REPO))
+    assert first == second
+    assert set(first) == set(FIGURES) >= {"timeline.svg", "tables.svg", "map.svg"}
+    for name, text in first.items():
+        assert (REPO / "docs" / "figures" / name).read_text(encoding="utf-8") == text, f"docs/figures/{name} is stale: run ./dp docs"
+
+
+def test_topojson_arcs_are_delta_decoded_scaled_and_joined():
+    topo = {"transform": {"scale": [0.5, 2], "translate": [10, 20]},
+            "arcs": [[[0, 0], [2, 0], [0, 1]], [[2, 1], [-2, 0], [0, -1]]]}
+    arcs = geo.decode_arcs(topo)
+    assert arcs == [[(10.0, 20.0), (11.0, 20.0), (11.0, 22.0)], [(11.0, 22.0), (10.0, 22.0), (10.0, 20.0)]]
+    square = geo.ring(arcs, [0, 1])
+    assert square == [(10.0, 20.0), (11.0, 20.0), (11.0, 22.0), (10.0, 22.0), (10.0, 20.0)]
+    assert geo.ring(arcs, [~1, ~0]) == square[::-1]  # ~i: arc i reversed
+    assert geo.polygons({"type": "Polygon", "arcs": [[0, 1]]}, arcs) == [[square]]
+    assert geo.in_polygon(10.5, 21, [square]) and not geo.in_polygon(12, 21, [square])
+
+
+@pytest.mark.parametrize("point,country,expected", [
+    (BAKU, "AZ", True), (BAKU, "AM", False),
+    (YEREVAN, "AM", True), (YEREVAN, "AZ", False),
+    (NAKHCHIVAN, "AZ", True), (NAKHCHIVAN, "AM", False),
+    (CENTRAL_ANATOLIA, "TR", True), (CENTRAL_ANATOLIA, "AZ", False),
+])
+def test_inside_known_points(point, country, expected):
+    assert geo.inside(*point, country) is expected
+
+
+def test_an_enclave_is_a_hole_in_the_country_around_it():
+    """Armenia's exclave inside Azerbaijan (Artsvashen) is a hole in Azerbaijan's polygon."""
+    exclave = min(geo.country_shapes()["051"], key=lambda p: len(p[0]))[0]  # Armenia's smallest part
+    lon = sum(p[0] for p in exclave[:-1]) / (len(exclave) - 1)
+    lat = sum(p[1] for p in exclave[:-1]) / (len(exclave) - 1)
+    assert geo.inside(lon, lat, "AM") and not geo.inside(lon, lat, "AZ")
+
+
+def rows(*rs):
+    cols = ["territory_id", "parent_territory_id", "kind", "iso3166_code", "latitude", "longitude"]
+    return pd.DataFrame([dict(zip(cols, r)) for r in rs], index=range(2, 2 + len(rs)))
+
+
+def test_coordinates_in_country():
+    df = rows(
+        ("azerbaijan", "", "country", "AZ", "", ""),
+        ("armenia", "", "country", "AM", str(YEREVAN[1]), str(YEREVAN[0])),          # a country: its own
+        ("baku", "azerbaijan", "capital", "AZ-BA", str(BAKU[1]), str(BAKU[0])),
+        ("nakhchivan", "azerbaijan", "autonomous_republic", "AZ-NX", str(NAKHCHIVAN[1]), str(NAKHCHIVAN[0])),
+        ("yerevan", "azerbaijan", "capital", "", str(YEREVAN[1]), str(YEREVAN[0])),    # wrong parent: in AM, not AZ
+        ("town", "nakhchivan", "city", "", str(YEREVAN[1]), str(YEREVAN[0])),         # country through two parents
+        ("swapped", "azerbaijan", "city", "", str(BAKU[0]), str(BAKU[1])),           # latitude and longitude swapped
+        ("anatolia", "", "city", "TR-06", str(CENTRAL_ANATOLIA[1]), str(CENTRAL_ANATOLIA[0])),  # no ancestor: ISO 3166-2
+        ("no-point", "azerbaijan", "district", "", "", ""),
+        ("no-country", "", "geographic_region", "", str(BAKU[1]), str(BAKU[0])),
+        ("loop-a", "loop-b", "region", "", "1", "1"),
+        ("loop-b", "loop-a", "region", "", "1", "1"),
+    )
+    out = geo.coordinates_in_country(df, None)
+    assert list(out.index) == list(df.index)
+    assert dict(zip(df["territory_id"], out.tolist())) == {
+        "azerbaijan": True, "armenia": True, "baku": True, "nakhchivan": True, "yerevan": False, "town": False,
+        "swapped": False, "anatolia": True, "no-point": True, "no-country": True, "loop-a": True, "loop-b": True}
+
+
+def test_the_margin_lets_a_point_just_outside_the_border_pass():
+    lon, lat = max(geo.country_shapes()["031"], key=lambda p: len(p[0]))[0][0]  # a vertex of Azerbaijan's border
+    near = next(p for p in ((lon + 0.03, lat), (lon - 0.03, lat), (lon, lat + 0.03), (lon, lat - 0.03)) if not geo.inside(*p, "AZ"))
+    assert geo.inside(*near, "AZ", margin=geo.MARGIN)  # 0.03 degree from the border
+    assert not geo.inside(*CENTRAL_ANATOLIA, "AZ", margin=geo.MARGIN)
