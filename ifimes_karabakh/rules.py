@@ -463,6 +463,17 @@ def point_locator(df, ctx):
 
 external("statement_points", "source_id")
 
+# ------------------------------------------------------------------ mentions: every line that names an entity
+MENTIONED = ("party_id", "territory_id", "agreement_id", "event_id", "resolution_id")
+in_quote("mentions", "text_as_stated")
+
+
+@rule("mentions", "party_id", "mention", "a mention names exactly one entity (expected one of party_id, territory_id, agreement_id, event_id, resolution_id)",
+      uses=MENTIONED[1:])
+def one_entity(df, ctx):
+    return (df[list(MENTIONED)] != "").sum(axis=1) == 1
+
+
 # ------------------------------------------------------------------ evidence: claims, their sources, forecasts
 FACT, FORECAST = value("claims.kind", "fact"), value("claims.kind", "forecast")
 DISPUTED = value("claims.verdict", "disputed")
@@ -616,7 +627,7 @@ def bound_dates_agree(df, ctx):
 external("control_sources", "source_id")
 
 for _table in ("parties", "territories", "agreements", "agreement_parties", "memberships", "territory_control", "resolutions",
-               "events", "event_parties", "provisions", "figures", "claims", "claim_sources", "control_sources", "statement_points"):
+               "events", "event_parties", "provisions", "figures", "mentions", "claims", "claim_sources", "control_sources", "statement_points"):
     provenance(_table)
 
 

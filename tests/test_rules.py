@@ -334,6 +334,11 @@ def evidence_ctx(claim_sources=(), control_sources=(), **tables):
     return rules.Context({"sources": SOURCES_GRADED, "claim_sources": cs, "control_sources": ctl, **tables}, ARTICLE)
 
 
+def test_a_mention_names_one_entity():
+    r = one("mentions.party_id:one_entity(territory_id,agreement_id,event_id,resolution_id)")
+    assert run(r, [{"party_id": "armenia"}, {"territory_id": "armenia"}, {"party_id": "armenia", "territory_id": "armenia"}, {}]) == [True, True, False, False]
+
+
 def test_fact_or_forecast():
     r = one("claims.outcome:fact_or_forecast(kind,verdict,as_of)")
     assert run(r, [{"kind": "fact", "verdict": "confirmed"}, {"kind": "fact", "verdict": "confirmed", "outcome": "open"},
