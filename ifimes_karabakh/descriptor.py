@@ -18,6 +18,14 @@ FIELD_TYPES = {"string", "integer", "number", "date", "boolean"}  # the types th
 CONSTRAINTS = {"required": bool, "unique": bool, "enum": list, "pattern": str, "minLength": int,
                "maxLength": int, "minimum": (int, float), "maximum": (int, float)}
 REMOTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+# How every table is written and how csvread reads it, in the Table Dialect's own terms (Data
+# Package v2). fields.py writes it into every resource, so that other readers need not guess.
+READ_DIALECT = {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "header": True, "lineTerminator": "\n"}
+# dialect keys that do not change how a file is read, and the values of others that match csvread
+DIALECT_NEUTRAL = {"$schema", "csvddfVersion", "caseSensitiveHeader", "headerJoin"}
+DIALECT_SAME = {"skipInitialSpace": False, "headerRows": [1], "commentRows": []}
+# what a resource may declare about its file: only what csvread reads
+RESOURCE_FILE = {"type": ("table",), "format": ("csv",), "mediatype": ("text/csv",), "encoding": ("utf-8", "utf8")}
 
 
 class DescriptorError(Exception):
@@ -181,6 +189,29 @@ def check_schema(schema, where: str, out: list, prefix: str = "") -> bool:
     return len(out) == n
 
 
+def check_resource_file(r: dict, where: str, at: str, out: list):
+    """What a resource declares about its file (Data Package v2 `$schema`, `type`, `format`,
+    `mediatype`, `encoding`, `dialect`) is what this validator reads; a resource that declares
+    another dialect or encoding is reported, since other readers would read it otherwise."""
+    if "$schema" in r and not isinstance(r["$schema"], str):
+        out.append(Problem(where, None, f"{at}.$schema", "descriptor", f"expected a profile URL (found {show(r['$schema'])})"))
+    for key, allowed in RESOURCE_FILE.items():
+        if key in r and (not isinstance(r[key], str) or r[key].lower() not in allowed):
+            out.append(Problem(where, None, f"{at}.{key}", "descriptor", f"not what this validator reads (found {show(r[key])}; expected {allowed[0]!r})"))
+    dialect = r.get("dialect")
+    if dialect is None:
+        return
+    if not isinstance(dialect, dict):  # a path to a dialect file is not read
+        out.append(Problem(where, None, f"{at}.dialect", "descriptor", f"expected the dialect inline, as an object (found {show(dialect)})"))
+        return
+    for key, value in dialect.items():
+        want = READ_DIALECT.get(key, DIALECT_SAME.get(key))
+        if key in DIALECT_NEUTRAL or (want is not None and value == want and type(value) is type(want)):
+            continue
+        expected = f"expected {want!r}" if want is not None else "expected only " + ", ".join(READ_DIALECT)
+        out.append(Problem(where, None, f"{at}.dialect.{key}", "descriptor", f"dialect not read by this validator (found {show(value)}; {expected})"))
+
+
 def load(root: Path, out: list) -> Package | None:
     """The package at root with every resource whose path and schema are sound (None when the
     descriptor itself is unusable); every problem found goes to out."""
@@ -211,6 +242,7 @@ def load(root: Path, out: list) -> Package | None:
             out.append(Problem(where, None, f"{at}.name", "descriptor", f"resource name used twice (found {show(r['name'])})"))
             continue
         seen.add(r["name"])
+        check_resource_file(r, where, at, out)
         path = inside(root, r.get("path"), where, f"{at}.path", out)
         sref = r.get("schema")
         if isinstance(sref, str):

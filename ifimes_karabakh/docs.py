@@ -4,14 +4,23 @@
 - docs/codebook.md: every table and field, with constraints, enum meanings and an example;
 - docs/figures/*.svg: the figures (figures.py);
 - CITATION.cff: from datapackage.json (title, version, release date, authors, licence, keywords)
-  and the article's row of sources.csv.
+  and the article's row of sources.csv;
+- .zenodo.json: the metadata of a Zenodo deposit of a release, in Zenodo's deposit format (zenodo());
+- docs/dataset.jsonld: schema.org `Dataset` JSON-LD (jsonld(), which the website reuses).
+
+The DOI does not exist yet: Zenodo mints it when it archives the first public release. It is then
+recorded as the package's `id` (`https://doi.org/10.5281/zenodo.N`) in datapackage.json, and these
+files carry it from there (doi()). Likewise the public repository's address, once it exists, is the
+package's `homepage`. Nothing here invents a URL.
 
 `python -m ifimes_karabakh docs --check` changes nothing and exits 1 when a file is stale. A
 README marker that is not alone on its line, unknown, unclosed or nested is an error, so a
 marker written in prose can never make the generator eat hand-written lines."""
 import csv
+import json
 import re
 from collections import Counter
+from urllib.parse import urljoin
 
 import yaml
 
@@ -90,25 +99,54 @@ def verdict_table(pkg):
 
 
 def author(pkg):
+    """The author: an organisation (the maintainers), the contributor whose roles include author."""
     return next(c["title"] for c in pkg.descriptor["contributors"] if "author" in (c.get("roles") or [c.get("role")]))
 
 
+def doi(pkg):
+    """The DOI (`10.x/y`) when datapackage.json's `id` is one (`https://doi.org/10.x/y`); else None."""
+    m = re.fullmatch(r"(?:https://doi\.org/)?(10\.\d{4,9}/\S+)", str(pkg.descriptor.get("id", "")))
+    return m.group(1) if m else None
+
+
+def article(pkg):
+    """The article's row of sources.csv."""
+    return next(row for row in read_rows(pkg, pkg.resource("sources")) if row["source_id"] == ARTICLE_ID)
+
+
+def other_sources(pkg):
+    """datapackage.json's `sources` other than the article: references, such as PA-X."""
+    url = article(pkg)["url"]
+    return [s for s in pkg.descriptor.get("sources", []) if s.get("path") and s["path"] != url]
+
+
+NO_DOI = ("No DOI yet: Zenodo mints one when it archives the first public release; it is then recorded as `id` in "
+          "`datapackage.json`, and `./dp docs` writes it here, into `CITATION.cff` and into `docs/dataset.jsonld`.")
+
+
 def citation_block(pkg):
-    v, title, year = pkg.version, pkg.descriptor["title"], released(pkg)[:4]
+    v, title, year, d = pkg.version, pkg.descriptor["title"], released(pkg)[:4], doi(pkg)
     key = f"{pkg.name.replace('-', '_')}_{v.replace('.', '_')}"
     return "\n".join([
         "APA:", "",
-        f"> {author(pkg)}. ({year}). *{title}* (Version {v}) [Data set].", "",
-        "BibTeX:", "", "```bibtex",
+        f"> {author(pkg)}. ({year}). *{title}* (Version {v}) [Data set]." + (f" https://doi.org/{d}" if d else ""), "",
+        "BibTeX (the braces around the author mark an organisation, not a person):", "", "```bibtex",
         f"@misc{{{key},",
         f"  author  = {{{{{author(pkg)}}}}},",
         f"  title   = {{{{{title}}}}},",
         f"  year    = {{{year}}},",
         f"  version = {{{v}}},",
+        *([f"  doi     = {{{d}}},"] if d else []),
         f"  note    = {{Data set, released {released(pkg)}; archive {pkg.name}-{v}.zip, see SHA256SUMS}}",
         "}", "```", "",
         f"A single row: name the table, the row's ID and the version, for example *claims.csv, row "
-        f"`unga-number`, version {v}*. IDs never change meaning between versions (see CHANGELOG.md).",
+        f"`unga-number`, version {v}*. IDs never change meaning between versions (see CHANGELOG.md); "
+        "to report an error in a row, see CONTRIBUTING.md.", "",
+        ("" if d else NO_DOI + " ") +
+        "`CITATION.cff` (for citation tools), `.zenodo.json` (for Zenodo) and `docs/dataset.jsonld` (schema.org, for "
+        "search engines) are generated from `datapackage.json`. cffconvert 2.0.0 writes BibTeX without "
+        "the version, without the braces that keep the maintainers one organisation, and with the key `YourReferenceHere`: "
+        "use the BibTeX above.",
     ])
 
 
@@ -190,8 +228,7 @@ def codebook(pkg):
 
 # ------------------------------------------------------------------ CITATION.cff
 def citation_cff(pkg):
-    dp = pkg.descriptor
-    article = next(row for row in read_rows(pkg, pkg.resource("sources")) if row["source_id"] == ARTICLE_ID)
+    dp, art, d = pkg.descriptor, article(pkg), doi(pkg)
     cff = {
         "cff-version": "1.2.0",
         "message": "If you use this dataset, please cite it as below, with the version you used; cite a single row as table, ID and version.",
@@ -199,15 +236,81 @@ def citation_cff(pkg):
         "title": dp["title"],
         "version": pkg.version,
         "date-released": released(pkg),
-        "authors": [{"name": author(pkg)}],
+        "authors": [{"name": author(pkg)}],  # an entity: `name` alone (a person has family-names)
+        **({"doi": d} if d else {}),
+        **({"repository-code": dp["homepage"]} if dp.get("homepage") else {}),
         "license": dp["licenses"][0]["name"],
         "keywords": dp.get("keywords", []),
         "abstract": dp.get("description", ""),
-        "references": [{"type": "article", "title": article["title"], "authors": [{"name": article["publisher"]}],
-                        "publisher": {"name": article["publisher"]}, "date-published": article["date"], "url": article["url"]}],
+        "references": [{"type": "article", "title": art["title"], "authors": [{"name": art["publisher"]}],
+                        "publisher": {"name": art["publisher"]}, "date-published": art["date"], "url": art["url"]}],
     }
     head = "# Generated from datapackage.json by `python -m ifimes_karabakh docs`; edit that file, not this one.\n"
+    if not d:
+        head += "# No DOI yet: Zenodo mints one at the first public release; it is then recorded as `id` in\n" \
+                "# datapackage.json and written here as `doi`.\n"
     return head + yaml.safe_dump(cff, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
+
+
+# ------------------------------------------------------------------ Zenodo and schema.org
+def zenodo(pkg) -> dict:
+    """The metadata of a Zenodo deposit, in the format of Zenodo's deposit API (which its repository
+    integration reads from .zenodo.json): the maintainers as an organisation, the licence by its
+    Zenodo id, and how the dataset relates to the article (derived from it) and to the package's
+    other sources (it references them). No DOI: Zenodo mints one for each version it archives."""
+    dp, art = pkg.descriptor, article(pkg)
+    related = [{"identifier": art["url"], "relation": "isDerivedFrom", "resource_type": "publication-article"}]
+    related += [{"identifier": s["path"], "relation": "references"} for s in other_sources(pkg)]
+    return {
+        "upload_type": "dataset",
+        "title": dp["title"],
+        "description": dp.get("description", ""),
+        "version": pkg.version,
+        "publication_date": released(pkg),
+        "creators": [{"name": author(pkg)}],
+        "access_right": "open",
+        "license": dp["licenses"][0]["name"].lower(),
+        "keywords": dp.get("keywords", []),
+        "language": "eng",
+        "related_identifiers": related,
+    }
+
+
+def jsonld(pkg, base_url: str | None = None) -> dict:
+    """schema.org `Dataset` from datapackage.json. With base_url (where the package is served, ending
+    in /), also `url` and a `distribution` entry for every table; without it, `url` is the package's
+    `homepage` once it has one (none exists yet). The DOI, once `id` holds one, is the `identifier`."""
+    dp, art, d = pkg.descriptor, article(pkg), doi(pkg)
+    lic = dp["licenses"][0]
+    out = {
+        "@context": "https://schema.org/",
+        "@type": "Dataset",
+        "name": dp["title"],
+        "description": dp.get("description", ""),
+        "version": pkg.version,
+        "datePublished": released(pkg),
+        "creator": [{"@type": "Organization", "name": author(pkg)}],
+        "license": lic.get("path") or lic["name"],
+        "keywords": dp.get("keywords", []),
+        "inLanguage": "en",
+        "isAccessibleForFree": True,
+        "isBasedOn": [{"@type": "Article", "name": art["title"], "url": art["url"], "datePublished": art["date"],
+                       "publisher": {"@type": "Organization", "name": art["publisher"]}}],
+        "citation": [{"@type": "CreativeWork", "name": s.get("title", s["path"]), "url": s["path"]} for s in other_sources(pkg)],
+    }
+    if d:
+        out["identifier"] = out["sameAs"] = f"https://doi.org/{d}"
+    if dp.get("homepage") and not base_url:
+        out["url"] = dp["homepage"]
+    if base_url:
+        out["url"] = base_url
+        out["distribution"] = [{"@type": "DataDownload", "name": r.name, "description": r.title,
+                                "encodingFormat": "text/csv", "contentUrl": urljoin(base_url, r.path)} for r in pkg.resources]
+    return out
+
+
+def dumps_json(data) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 # ------------------------------------------------------------------ all generated files
@@ -227,7 +330,9 @@ def generated(pkg) -> dict:
     readme = (pkg.root / "README.md").read_text(encoding="utf-8")
     files = {"README.md": fill_blocks(readme, {k: (lambda f=f: f(pkg)) for k, f in BLOCKS.items()}),
              "docs/codebook.md": codebook(pkg),
-             "CITATION.cff": citation_cff(pkg)}
+             "CITATION.cff": citation_cff(pkg),
+             ".zenodo.json": dumps_json(zenodo(pkg)),
+             "docs/dataset.jsonld": dumps_json(jsonld(pkg))}
     files.update({f"docs/figures/{name}": svg for name, svg in figures(pkg).items()})
     return files
 

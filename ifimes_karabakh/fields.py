@@ -7,11 +7,21 @@ Defined here, and nowhere else:
 - the date group of every field P that has a P_precision sibling: P (its EDTF pattern; its
   description from the field's `title`), P_precision, and where present P_as_stated, P_basis,
   P_source_id;
-- every enum: constraints.enum is written from the field's `categories` (value and meaning).
-Everything else in a schema is written by hand."""
-import json
+- every enum: constraints.enum is written from the field's `categories` (value and meaning);
+- the Data Package v2 boilerplate (profiles in PROFILES, the resource defaults in RESOURCE_DEFAULTS):
+  `$schema` of the package, of every resource and of every Table Schema; and in every resource of
+  datapackage.json its `type`, `format`, `mediatype`, `encoding` and CSV `dialect`. The v1 keys
+  they replace are dropped (`profile`) or upgraded (a contributor's `role` becomes `roles`).
+  A new resource needs only name, path, schema and title: `schemas` writes the rest.
+Everything else in a schema or the descriptor is written by hand.
 
-from .descriptor import as_list
+frictionless 5.21 does not check `categories` (not even under v2), so constraints.enum stays: it is
+what the standard tool checks."""
+import json
+import re
+from pathlib import Path
+
+from .descriptor import READ_DIALECT, as_list
 
 ID_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
 EDTF_PATTERN = ("^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?"
@@ -100,14 +110,17 @@ def render(table: str, schema: dict) -> dict:
             f = {"name": n, **NOTE}
         elif n in groups:
             generated = groups[n]
+            kept = f.get("constraints", {})  # a hand-set constraint (required) stays beside the generated ones
             f = {"name": n, **{k: v for k, v in f.items() if k not in generated and k != "name"}, **generated}
+            if "constraints" in generated:
+                f["constraints"] = {**kept, **generated["constraints"]}
         if n in keys and f.get("type", "string") == "string" and "categories" not in f:  # ids, not vocabularies
             f.setdefault("constraints", {})["pattern"] = ID_PATTERN
         if "categories" in f:
             f.setdefault("constraints", {})["enum"] = [c["value"] for c in f["categories"]]
         out.append(_ordered(f))
     schema["fields"] = out
-    return schema
+    return {"$schema": PROFILES["tableschema"], **{k: v for k, v in schema.items() if k != "$schema"}}
 
 
 _ORDER = ["name", "title", "type", "format", "description", "constraints", "categories"]
@@ -124,3 +137,64 @@ def _ordered(f: dict) -> dict:
 
 def dumps(schema: dict) -> str:
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+# ------------------------------------------------------------------ the descriptor's boilerplate
+PROFILES = {name: f"https://datapackage.org/profiles/2.0/{name}.json" for name in ("datapackage", "dataresource", "tableschema")}
+RESOURCE_DEFAULTS = {"$schema": PROFILES["dataresource"], "type": "table", "format": "csv", "mediatype": "text/csv",
+                     "encoding": "utf-8", "dialect": READ_DIALECT}
+_BOILERPLATE = re.compile(r"^resources\[\d+\]\.(\$schema|type|format|mediatype|encoding|dialect)(\.|$)")
+_RESOURCE_ORDER = ["$schema", "name", "type", "path", "title", "description", "format", "mediatype", "encoding", "dialect", "schema"]
+
+
+def render_resource(resource: dict) -> dict:
+    """The resource with the defaults written in (they win over what it says) and its keys in one
+    fixed order; an inline schema is rendered too. A new dict; the input is not changed."""
+    r = {k: v for k, v in json.loads(json.dumps(resource)).items() if k != "profile"}
+    r.update(json.loads(json.dumps(RESOURCE_DEFAULTS)))
+    if isinstance(r.get("schema"), dict) and isinstance(r["schema"].get("fields"), list):
+        r["schema"] = render(r.get("name", ""), r["schema"])
+    return {k: r[k] for k in _RESOURCE_ORDER if k in r} | {k: v for k, v in r.items() if k not in _RESOURCE_ORDER}
+
+
+def render_package(descriptor: dict) -> dict:
+    """datapackage.json as it must be: `$schema` first, no v1 `profile`, contributors with `roles`,
+    every resource through render_resource. A new dict; the input is not changed."""
+    dp = {k: v for k, v in json.loads(json.dumps(descriptor)).items() if k not in ("$schema", "profile")}
+    for c in dp.get("contributors", []):
+        if isinstance(c, dict) and "role" in c and "roles" not in c:
+            role = c.pop("role")
+            c["roles"] = role if isinstance(role, list) else [role]
+    if isinstance(dp.get("resources"), list):
+        dp["resources"] = [render_resource(r) if isinstance(r, dict) else r for r in dp["resources"]]
+    return {"$schema": PROFILES["datapackage"], **dp}
+
+
+def write(root, check: bool) -> list:
+    """Render every Table Schema file and datapackage.json; the stale ones (relative paths) are
+    rewritten unless check. DescriptorError when the package cannot be read, except for the
+    boilerplate this writes (a wrong dialect, encoding, ...), which it repairs."""
+    from .descriptor import DescriptorError, load
+    root, out = Path(root), []
+    pkg = load(root, out)
+    out = [p for p in out if not (p.file == "datapackage.json" and _BOILERPLATE.match(str(p.column)))]
+    if pkg is None or out:
+        raise DescriptorError("\n".join(str(p) for p in out) or "datapackage.json cannot be read")
+    stale = []
+    for r in pkg.resources:
+        if r.schema_file == "datapackage.json":  # an inline schema is rendered with the descriptor
+            continue
+        path = root / r.schema_file
+        text = dumps(render(r.name, r.schema))
+        if path.read_text(encoding="utf-8") != text:
+            stale.append(r.schema_file)
+            if not check:
+                path.write_text(text, encoding="utf-8")
+    path = root / "datapackage.json"
+    old = path.read_text(encoding="utf-8")
+    text = dumps(render_package(json.loads(old)))
+    if old != text:
+        stale.append("datapackage.json")
+        if not check:
+            path.write_text(text, encoding="utf-8")
+    return stale
