@@ -3,8 +3,9 @@
 Column types come from the Table Schemas: integer -> INTEGER, number -> REAL, every other type -> TEXT
 (dates stay ISO 8601 text). An empty CSV cell becomes NULL; required and key columns are NOT NULL.
 Each table declares its PRIMARY KEY and FOREIGN KEYs as the schema does; tables are created parents
-first, and a foreign key of a table to itself is DEFERRABLE INITIALLY DEFERRED, so a row may point
-to a row further down. Rows are loaded in CSV order with `PRAGMA foreign_keys=ON`, then
+first where the keys allow it, and every foreign key is DEFERRABLE INITIALLY DEFERRED, so a row may
+point to a row loaded later (tables refer to each other in a cycle: sources name the party they
+speak for, and parties cite their sources). Rows are loaded in CSV order with `PRAGMA foreign_keys=ON`, then
 `PRAGMA foreign_key_check` must find nothing.
 
 REAL keeps the CSV's text of a number only while that text is canonical (`6`, `6.4`, `0.25`, not
@@ -45,8 +46,8 @@ def names(fields):
 
 
 def creation_order(resources):
-    """Resources with every referenced resource before its referrer (self-references ignored);
-    otherwise datapackage.json order."""
+    """Resources with every referenced resource before its referrer where a cycle does not prevent
+    it (the deferred foreign keys make any order loadable); otherwise datapackage.json order."""
     by_name = {r.name: r for r in resources}
     done, order = set(), []
 
@@ -54,7 +55,7 @@ def creation_order(resources):
         if r.name in done:
             return
         if r.name in path:
-            raise ReleaseError(f"datapackage.json: foreign keys form a cycle ({' -> '.join(path + [r.name])}); SQLite cannot load the tables in any order")
+            return  # a cycle: the deferred keys are checked at COMMIT
         for fk in r.schema.get("foreignKeys", []):
             parent = fk["reference"].get("resource") or r.name
             if parent != r.name:
@@ -82,8 +83,7 @@ def create_table_sql(r):
     for fk in schema.get("foreignKeys", []):
         ref = fk["reference"]
         parent = ref.get("resource") or r.name
-        deferred = " DEFERRABLE INITIALLY DEFERRED" if parent == r.name else ""
-        lines.append(f"FOREIGN KEY ({names(fk['fields'])}) REFERENCES {quote(parent)} ({names(ref['fields'])}){deferred}")
+        lines.append(f"FOREIGN KEY ({names(fk['fields'])}) REFERENCES {quote(parent)} ({names(ref['fields'])}) DEFERRABLE INITIALLY DEFERRED")
     return f"CREATE TABLE {quote(r.name)} (\n  " + ",\n  ".join(lines) + "\n)"
 
 
@@ -156,8 +156,10 @@ def build(pkg: Package, out_path) -> Path:
     try:
         con.execute("PRAGMA foreign_keys=ON")
         con.execute("BEGIN")
-        for r in creation_order(pkg.resources):
+        order = creation_order(pkg.resources)
+        for r in order:  # every table first: a row may refer to a table created after its own
             con.execute(create_table_sql(r))
+        for r in order:
             insert = f"INSERT INTO {quote(r.name)} VALUES ({', '.join('?' * len(r.schema['fields']))})"
             for line, row in typed_rows(pkg.root, r):
                 try:
@@ -166,7 +168,7 @@ def build(pkg: Package, out_path) -> Path:
                     raise ReleaseError(f"{name(r.path)}:{line}: the database refuses the row ({e}); {HINT}") from None
         try:
             con.execute("COMMIT")
-        except sqlite3.IntegrityError as e:  # a deferred foreign key (of a table to itself)
+        except sqlite3.IntegrityError as e:  # a deferred foreign key
             found = con.execute("PRAGMA foreign_key_check").fetchall()
             raise ReleaseError(f"the database refuses the rows ({e}; table, rowid, parent, foreign key index: {show(found, 300)}); {HINT}") from None
         problems = con.execute("PRAGMA foreign_key_check").fetchall()
