@@ -162,7 +162,86 @@ def limits_block(pkg):
     ])
 
 
-BLOCKS = {"tables": table_of_tables, "verdicts": verdict_table, "cite": citation_block, "limits": limits_block}
+def keys_block(pkg):
+    """How many rows carry each join key, out of the rows of that table."""
+    out = ["| table | key | rows with it | rows |", "|---|---|---:|---:|"]
+    for r in pkg.resources:
+        rows = read_rows(pkg, r)
+        for f in r.fields:
+            if f in ("pax_id", "iso3", "iso3166_code", "wikidata_qid", "cow_code", "gw_code", "geonames_id", "latitude", "name_hy", "canonical_party_id"):
+                out.append(f"| `{r.name}` | `{f}` | {sum(1 for x in rows if x[f])} | {len(rows)} |")
+    return "\n".join(out)
+
+
+def trust_block(pkg):
+    from .trust import block
+    return block(pkg)
+
+
+BLOCKS = {"tables": table_of_tables, "verdicts": verdict_table, "trust": trust_block, "keys": keys_block,
+          "cite": citation_block, "limits": limits_block}
+
+
+def archive_readme(pkg):
+    """The README inside the release archive: how to use the data without the repository; it names
+    only files the archive holds."""
+    dp, v = pkg.descriptor, pkg.version
+    tables = "\n".join(f"| `{r.path}` | {len(read_rows(pkg, r))} | {r.title} |" for r in pkg.resources)
+    return f"""# {dp['title']}, version {v}
+
+{dp.get('description', '')}
+
+This folder is a [Frictionless Data Package](https://datapackage.org/): CSV tables in `data/`, one
+Table Schema per table in `schemas/`, all described by `datapackage.json`. Every field is explained
+in `docs/codebook.md`; what changed between versions is in `CHANGELOG.md`.
+
+| file | rows | what it holds |
+|---|---:|---|
+{tables}
+
+## Check it
+
+    pip install frictionless
+    frictionless validate datapackage.json
+
+## Load it
+
+Python with pandas (the day columns `*_start` and `*_end` are real dates; every other column is
+read as text, so that codes keep their form and an empty cell stays empty):
+
+    import pandas as pd
+    events = pd.read_csv("data/events.csv", dtype=str, keep_default_na=False)
+    events = pd.read_csv("data/events.csv", dtype=str, keep_default_na=False,
+                         parse_dates=["date_start", "date_end"])
+
+Python with the declared types, through frictionless (`pip install "frictionless[pandas]"`):
+
+    from frictionless import Package
+    parties = Package("datapackage.json").get_resource("parties").to_pandas()
+
+R, with the `frictionless` package from CRAN:
+
+    library(frictionless)
+    pkg <- read_package("datapackage.json")
+    claims <- read_resource(pkg, "claims")
+
+SQL, with the sqlite3 shell (3.32 or later):
+
+    sqlite3 karabakh.db ".import --csv data/claims.csv claims" \\
+      "SELECT verdict, count(*) FROM claims WHERE kind = 'fact' GROUP BY verdict;"
+
+Spreadsheets: open the CSVs as UTF-8; no cell starts like a formula.
+
+## Cite it
+
+{citation_block(pkg)}
+
+## Licence
+
+Data: CC BY 4.0, see `LICENSE-DATA.md` (the verbatim quotes remain their publishers'). The dataset is
+maintained independently of IFIMES, which has not reviewed or endorsed it.
+"""
+
 
 
 # ------------------------------------------------------------------ codebook
@@ -332,7 +411,8 @@ def generated(pkg) -> dict:
              "docs/codebook.md": codebook(pkg),
              "CITATION.cff": citation_cff(pkg),
              ".zenodo.json": dumps_json(zenodo(pkg)),
-             "docs/dataset.jsonld": dumps_json(jsonld(pkg))}
+             "docs/dataset.jsonld": dumps_json(jsonld(pkg)),
+             "docs/archive-README.md": archive_readme(pkg)}
     files.update({f"docs/figures/{name}": svg for name, svg in figures(pkg).items()})
     return files
 

@@ -5,8 +5,9 @@ SHA256SUMS over both, written to one output folder (default dist/):
 
 Check them with `cd dist && sha256sum -c SHA256SUMS`.
 
-What ships, and only that: README.md, CHANGELOG.md, CITATION.cff, LICENSE, LICENSE-DATA.md,
-datapackage.json, every resource's data file and schema file, docs/codebook.md and docs/figures/*.svg,
+What ships, and only that: the data users' README (docs/archive-README.md, as README.md), CHANGELOG.md,
+CITATION.cff, CONTRIBUTING.md, LICENSE, LICENSE-DATA.md, datapackage.json, every resource's data file
+and schema file, docs/codebook.md, docs/dataset.jsonld and docs/figures/*.svg,
 each a regular file tracked by git. A file git does not track (new, ignored, hidden) never ships, and
 the release is refused while any file it would ship has uncommitted changes, so the archive is always
 the content of a commit. The SQLite database is built from the same bytes as the archive.
@@ -35,8 +36,9 @@ from .sqlite import ReleaseError
 
 __all__ = ["ReleaseError", "build", "release_name", "members", "write_zip"]
 
-TOP_FILES = ["README.md", "CHANGELOG.md", "CITATION.cff", "LICENSE", "LICENSE-DATA.md", "datapackage.json"]
-DOCS = ["docs/codebook.md"]
+TOP_FILES = ["CHANGELOG.md", "CITATION.cff", "CONTRIBUTING.md", "LICENSE", "LICENSE-DATA.md", "datapackage.json"]
+DOCS = ["docs/codebook.md", "docs/dataset.jsonld"]
+ARCHIVE_README = "docs/archive-README.md"  # ships as the archive's README.md: it speaks to data users, not maintainers
 FIGURES = ("docs/figures/", ".svg")     # every tracked file directly in docs/figures/ ending .svg
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 FILE_MODE = 0o100644                     # a regular file, rw-r--r--
@@ -109,7 +111,7 @@ def uncommitted(root: Path, paths) -> list:
 def members(pkg, files: dict) -> list:
     """The relative paths of every file the archive holds, sorted; ReleaseError when one is missing,
     not tracked by git, not a regular file, or not a plain relative path."""
-    wanted = list(TOP_FILES) + DOCS
+    wanted = list(TOP_FILES) + DOCS + [ARCHIVE_README]
     for r in pkg.resources:
         wanted.append(r.path)
         if r.schema_file != "datapackage.json":      # an inline schema ships inside datapackage.json
@@ -223,6 +225,7 @@ def build(root=REPO, out=None) -> list:
     if changed:
         raise ReleaseError(f"uncommitted changes to files the release would ship: {', '.join(name(f) for f in changed)} (commit them, or git stash, then release)")
     contents = read_members(root, rels)
+    contents["README.md"] = contents.pop(ARCHIVE_README)
     with tempfile.TemporaryDirectory(prefix="ifimes-release-") as tmp:
         tmp = Path(tmp)
         archive, db, sums = tmp / f"{stem}.zip", tmp / f"{stem}.sqlite", tmp / SUMS

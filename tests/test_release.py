@@ -22,7 +22,8 @@ from ifimes_karabakh.validate import validate
 
 REPO = Path(__file__).resolve().parent.parent
 FRICTIONLESS = shutil.which("frictionless", path=str(Path(sys.executable).parent)) or shutil.which("frictionless")
-DOCUMENTS = ["README.md", "CHANGELOG.md", "CITATION.cff", "LICENSE", "LICENSE-DATA.md", "datapackage.json", "docs/codebook.md"]
+DOCUMENTS = ["README.md", "CHANGELOG.md", "CITATION.cff", "CONTRIBUTING.md", "LICENSE", "LICENSE-DATA.md", "datapackage.json",
+             "docs/codebook.md", "docs/dataset.jsonld"]
 # Files that exist in the clone's working tree but are not tracked: none may ship.
 STRAYS = ["schemas/x.schema.json", ".hidden", "docs/.hidden.svg", "docs/figures/stray.svg",
           "docs/figures/.hidden.svg", "docs/figures/ignored.svg", "data/.notes.csv"]
@@ -118,11 +119,25 @@ def test_archive_holds_exactly_what_ships(repo, built):
             assert i.filename.startswith(top + "/") and not rel.startswith("/"), i.filename
             assert all(part not in ("", ".", "..") for part in rel.split("/")) and "\\" not in rel, i.filename
             assert (i.date_time, i.external_attr >> 16, i.create_system) == ((1980, 1, 1, 0, 0, 0), 0o100644, 3), i.filename
-            assert zf.read(i) == (repo / rel).read_bytes(), i.filename
+            source = "docs/archive-README.md" if rel == "README.md" else rel  # the data users' README
+            assert zf.read(i) == (repo / source).read_bytes(), i.filename
     have = {n.removeprefix(top + "/") for n in names}
     assert have == expected_members(repo)
     assert not have & set(STRAYS)
     assert {"docs/figures/tables.svg", "docs/figures/timeline.svg"} <= have
+
+
+def test_archive_readme_names_only_files_the_archive_holds(built):
+    """The README inside the archive is for data users: every path it names is in the archive."""
+    import re
+    top = built[0].name.removesuffix(".zip")
+    with zipfile.ZipFile(built[0]) as zf:
+        have = {n.removeprefix(top + "/") for n in zf.namelist()}
+        readme = zf.read(f"{top}/README.md").decode("utf-8")
+    assert readme.startswith("# ") and "frictionless validate datapackage.json" in readme
+    named = set(re.findall(r"(?<![\w/.-])((?:data|schemas|docs)/[\w./-]+\.\w+|[A-Z][A-Z-]+\.(?:md|cff)|datapackage\.json)", readme))
+    assert named and named <= have, named - have
+    assert "./dp" not in readme and "make " not in readme and "sys.path" not in readme
 
 
 # --- refusals --------------------------------------------------------------------------------------
