@@ -6,7 +6,7 @@ DATA    := $(wildcard data/*.csv)
 CODE    := $(wildcard ifimes_karabakh/*.py)
 NAME    := ifimes-2020-karabakh
 
-.PHONY: validate test docs schemas release benchmark clean
+.PHONY: validate test docs schemas dates site release benchmark clean
 
 validate:
 	./dp validate
@@ -18,10 +18,18 @@ test:
 schemas: ifimes_karabakh/fields.py
 	./dp schemas
 
+## The day columns P_start and P_end of every EDTF date P.
+dates:
+	./dp dates
+
 ## Generated from the descriptor, the schemas and the tables.
 docs: docs/codebook.md
-docs/codebook.md CITATION.cff docs/figures/timeline.svg docs/figures/tables.svg &: datapackage.json $(SCHEMAS) $(DATA) $(CODE)
+docs/codebook.md CITATION.cff .zenodo.json docs/dataset.jsonld docs/archive-README.md docs/figures/timeline.svg docs/figures/tables.svg docs/figures/map.svg &: datapackage.json $(SCHEMAS) $(DATA) $(CODE)
 	./dp docs
+
+## The website: site/ (git-ignored), from the package and docs/figures/; no server needed.
+site: docs
+	./dp site
 
 ## The release: built from the committed files only, into dist/.
 release: docs
@@ -31,4 +39,4 @@ benchmark:
 	./dp benchmark
 
 clean:
-	rm -rf .venv dist
+	rm -rf .venv .venv-legacy dist site site-screenshots

@@ -18,18 +18,16 @@ def cmd_validate(args):
 
 
 def cmd_schemas(args):
-    """Write the shared fields into every Table Schema (fields.py); --check: exit 1 if one is stale."""
-    from .descriptor import load_package
-    from .fields import dumps, render
-    pkg = load_package(REPO)
-    stale = []
-    for r in pkg.resources:
-        path = pkg.root / r.schema_file
-        text = dumps(render(r.name, r.schema))
-        if path.read_text(encoding="utf-8") != text:
-            stale.append(r.schema_file)
-            if not args.check:
-                path.write_text(text, encoding="utf-8")
+    """Write the shared fields into every Table Schema, and the v2 boilerplate ($schema, type, format,
+    mediatype, encoding, dialect) into datapackage.json and the schemas (fields.py); --check: exit 1
+    if one is stale."""
+    from .descriptor import DescriptorError
+    from .fields import write
+    try:
+        stale = write(REPO, check=args.check)
+    except DescriptorError as e:
+        print(e, file=sys.stderr)
+        return 1
     for f in stale:
         print(f"{f}: {'stale: run python -m ifimes_karabakh schemas' if args.check else 'rewritten'}", file=sys.stderr if args.check else sys.stdout)
     return 1 if stale and args.check else 0
@@ -91,13 +89,20 @@ def cmd_benchmark(args):
     return 0
 
 
+def cmd_site(args):
+    """Build the static website from the package into --out (site.py); --zip also writes it as a zip."""
+    from .site import cli
+    return cli(args)
+
+
 COMMANDS = {
     "validate": (cmd_validate, "validate the package (default: this repository)"),
-    "schemas": (cmd_schemas, "write the shared field definitions (fields.py) into schemas/*.schema.json"),
+    "schemas": (cmd_schemas, "write the shared field definitions and the Data Package v2 boilerplate (fields.py) into schemas/*.schema.json and datapackage.json"),
     "dates": (cmd_dates, "write the day columns P_start and P_end derived from every EDTF date P"),
     "docs": (cmd_docs, "write README blocks, docs/codebook.md, docs/figures/ and CITATION.cff from the package"),
     "release": (cmd_release, "build dist/: the archive, the SQLite database and SHA256SUMS, from files committed to git"),
     "benchmark": (cmd_benchmark, "time the validator against bare frictionless on 1x, 10x, 100x, 1000x copies"),
+    "site": (cmd_site, "build the static website (site/) from datapackage.json, the schemas and the tables"),
 }
 
 
@@ -113,6 +118,9 @@ def main(argv=None):
             p.add_argument("--check", action="store_true", help="change nothing; exit 1 if a generated file is stale")
         if cmd == "release":
             p.add_argument("--out", default=str(REPO / "dist"), help="folder to write to (default dist/)")
+        if cmd == "site":
+            p.add_argument("--out", default=str(REPO / "site"), help="folder to write to (default site/)")
+            p.add_argument("--zip", help="also write the built site as a reproducible zip to this file")
         if cmd == "benchmark":
             p.add_argument("--scales", type=int, nargs="+", default=[1, 10, 100, 1000])
             p.add_argument("--hostile", action="store_true", help="time every structural and hostile input of issue 9 instead")

@@ -124,7 +124,8 @@ NO_DOI = ("No DOI yet: Zenodo mints one when it archives the first public releas
           "`datapackage.json`, and `./dp docs` writes it here, into `CITATION.cff` and into `docs/dataset.jsonld`.")
 
 
-def citation_block(pkg):
+def citation_block(pkg, archive=False):
+    """APA, BibTeX and how to cite a row; in the README (not the archive) also where the metadata files come from."""
     v, title, year, d = pkg.version, pkg.descriptor["title"], released(pkg)[:4], doi(pkg)
     key = f"{pkg.name.replace('-', '_')}_{v.replace('.', '_')}"
     return "\n".join([
@@ -141,12 +142,12 @@ def citation_block(pkg):
         "}", "```", "",
         f"A single row: name the table, the row's ID and the version, for example *claims.csv, row "
         f"`unga-number`, version {v}*. IDs never change meaning between versions (see CHANGELOG.md); "
-        "to report an error in a row, see CONTRIBUTING.md.", "",
-        ("" if d else NO_DOI + " ") +
+        "to report an error in a row, see CONTRIBUTING.md.",
+        *([] if archive else ["", ("" if d else NO_DOI + " ") +
         "`CITATION.cff` (for citation tools), `.zenodo.json` (for Zenodo) and `docs/dataset.jsonld` (schema.org, for "
         "search engines) are generated from `datapackage.json`. cffconvert 2.0.0 writes BibTeX without "
         "the version, without the braces that keep the maintainers one organisation, and with the key `YourReferenceHere`: "
-        "use the BibTeX above.",
+        "use the BibTeX above."]),
     ])
 
 
@@ -234,7 +235,7 @@ Spreadsheets: open the CSVs as UTF-8; no cell starts like a formula.
 
 ## Cite it
 
-{citation_block(pkg)}
+{citation_block(pkg, archive=True)}
 
 ## Licence
 

@@ -39,7 +39,7 @@ def test_a_changed_shared_definition_reaches_every_table(monkeypatch):
     monkeypatch.setitem(fields.PROVENANCE, "quote", {**fields.PROVENANCE["quote"], "description": "Changed."})
     changed = [r.name for r in load_package(REPO).resources
                if fields.render(r.name, r.schema) != r.schema]
-    assert len(changed) == 13  # every table but sources, whose quote is its own
+    assert len(changed) == len(load_package(REPO).resources) - 1  # every table but sources, whose quote is its own
     schema = copy.deepcopy(load_package(REPO).resource("claims").schema)
     next(f for f in schema["fields"] if f["name"] == "verdict")["categories"].append({"value": "open", "label": "x"})
     rendered = fields.render("claims", schema)
