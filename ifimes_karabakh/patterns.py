@@ -12,6 +12,8 @@ def compile_pattern(pattern: str):
 
 
 def fullmatch(values, rx):
-    """rx.fullmatch on each distinct value of a pandas Series of text (repeated keys are matched once)."""
-    ok = {v: rx.fullmatch(v) is not None for v in values.unique()}
-    return values.map(ok).astype(bool)
+    """rx.fullmatch on each value of a pandas Series of text, each distinct value matched once."""
+    import pandas as pd
+    seen = {}
+    out = [seen[v] if v in seen else seen.setdefault(v, rx.fullmatch(v) is not None) for v in values.tolist()]
+    return pd.Series(out, index=values.index, dtype=bool)

@@ -14,6 +14,8 @@ import pytest
 from conftest import found, line_of, read, require_article, set_cell, write
 from ifimes_karabakh import REPO
 from ifimes_karabakh.__main__ import main
+from ifimes_karabakh.csvread import read_table
+from ifimes_karabakh.descriptor import load
 from ifimes_karabakh.validate import report
 
 
@@ -155,6 +157,15 @@ def test_quoting_that_csv_cannot_parse_stops_the_table_and_its_references(pkg):
 
 
 # ------------------------------------------------------------------ bytes and characters
+def reader_problems(tmp_path, note):
+    """The clean-CSV findings of the reader alone on a three-line table whose last note is `note`."""
+    import csv as csv_module
+    path = tmp_path / "t.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv_module.writer(fh, lineterminator="\n").writerows([["id", "note"], ["a", "fine"], ["b", note]])
+    return {(p.row, p.column, p.kind) for p in read_table(path, "t.csv", ["id", "note"]).problems}
+
+
 def test_bom(pkg):
     put(pkg, "events", b"\xef\xbb\xbf" + raw(pkg, "events"))
     only(found(pkg)[0], (data("events"), 1, None, "encoding"))
@@ -179,16 +190,19 @@ def test_no_final_line_end(pkg):
     assert {(p[1], p[3]) for p in problems} == {(len(read(pkg, "events")), "line-end")}
 
 
-@pytest.mark.parametrize("char", ["\u202e", "\u200b", "\u2066", "\x07", "\t", "\u2028", "\ufeff", "\x1b"])
-def test_invisible_and_control_characters(pkg, char):
-    set_cell(pkg, "parties", 4, "note", f"a{char}b")
+def test_invisible_character_end_to_end(pkg):
+    set_cell(pkg, "parties", 4, "note", "a\u202eb")
     only(found(pkg)[0], (data("parties"), 4, "note", "control"))
 
 
+@pytest.mark.parametrize("char", ["\u202e", "\u200b", "\u2066", "\x07", "\t", "\u2028", "\ufeff", "\x1b"])
+def test_invisible_and_control_characters(tmp_path, char):
+    assert reader_problems(tmp_path, f"a{char}b") == {(3, "note", "control")}
+
+
 @pytest.mark.parametrize("value", [" Armenia", "Armenia ", "Armenia\u00a0"])
-def test_leading_or_trailing_space(pkg, value):
-    set_cell(pkg, "parties", 3, "name", value)
-    only(found(pkg)[0], (data("parties"), 3, "name", "whitespace"))
+def test_leading_or_trailing_space(tmp_path, value):
+    assert reader_problems(tmp_path, value) == {(3, "note", "whitespace")}
 
 
 def test_text_not_nfc(pkg):
@@ -200,10 +214,14 @@ def test_text_not_nfc(pkg):
     assert (data("territories"), row, "name_az", "unicode") in problems
 
 
-@pytest.mark.parametrize("value", ["=HYPERLINK(\"http://x\")", "+cmd", "-2+3", "@SUM(A1)", "-x"])
-def test_formula_like_cell(pkg, value):
-    set_cell(pkg, "parties", 6, "note", value)
+def test_formula_like_cell_end_to_end(pkg):
+    set_cell(pkg, "parties", 6, "note", "=HYPERLINK(\"http://x\")")
     only(found(pkg)[0], (data("parties"), 6, "note", "formula"))
+
+
+@pytest.mark.parametrize("value", ["=HYPERLINK(\"http://x\")", "+cmd", "-2+3", "@SUM(A1)", "-x"])
+def test_formula_like_cell(tmp_path, value):
+    assert reader_problems(tmp_path, value) == {(3, "note", "formula")}
 
 
 def test_negative_number_is_not_a_formula(pkg):
@@ -336,9 +354,17 @@ def test_schema_path_outside_the_package_is_refused(pkg):
     (lambda dp: dp.update(version="1.0/../x"), "version"),
 ])
 def test_descriptor_of_the_wrong_shape_is_a_located_data_error(pkg, change, column):
+    """The descriptor's own reader, alone (the validator calls it first; one end-to-end case below)."""
     edit_descriptor(pkg, change)
-    problems, _ = found(pkg)
-    assert any(p[0] == "datapackage.json" and p[2] == column and p[3] in ("descriptor", "json") for p in problems), problems
+    out = []
+    load(pkg, out)
+    assert any(p.file == "datapackage.json" and p.column == column and p.kind in ("descriptor", "json") for p in out), out
+
+
+def test_descriptor_of_the_wrong_shape_end_to_end(pkg):
+    edit_descriptor(pkg, lambda dp: dp["resources"][0].update(schema=42))
+    problems, res = found(pkg)
+    assert ("datapackage.json", None, "resources[0].schema", "descriptor") in problems and res.exit_code == 1
 
 
 @pytest.mark.parametrize("text", ["[" * 100_000 + "]" * 100_000, '{"version": ' + "9" * 100_000 + "}", '{"name": "x",'])
