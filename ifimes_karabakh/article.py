@@ -72,16 +72,23 @@ class Article:
         self.folded = {k: fold(v) for k, v in self.raw.items()}
 
     @classmethod
-    def read(cls, path: Path, out: list):
-        """The article at path, or None with a located problem in out (too large, not UTF-8)."""
-        data = path.read_bytes()[:MAX_ARTICLE_BYTES + 1]
+    def read(cls, path: Path, out: list, rel: str | None = None):
+        """The text at path (the article, or a document kept in texts/), or None with a located
+        problem in out (missing, too large, not UTF-8); rel names it in the report."""
+        where = rel or str(path)
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read(MAX_ARTICLE_BYTES + 1)
+        except OSError as e:
+            out.append(Problem(where, None, None, "article", f"source text cannot be read ({e.strerror})"))
+            return None
         if len(data) > MAX_ARTICLE_BYTES:
-            out.append(Problem(str(path), None, None, "article", f"source text too large (expected at most {MAX_ARTICLE_BYTES:,} bytes)"))
+            out.append(Problem(where, None, None, "article", f"source text too large (expected at most {MAX_ARTICLE_BYTES:,} bytes)"))
             return None
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as e:
-            out.append(Problem(str(path), data[:e.start].count(b"\n") + 1, None, "article", f"source text has bytes that are not UTF-8 (found {data[e.start:e.end]!r})"))
+            out.append(Problem(where, data[:e.start].count(b"\n") + 1, None, "article", f"source text has bytes that are not UTF-8 (found {data[e.start:e.end]!r})"))
             return None
         return cls(text, hashlib.sha256(data).hexdigest(), path)
 
@@ -102,3 +109,15 @@ class Article:
 
     def anywhere(self, quote: str) -> bool:
         return any(self.contains(loc, quote) for loc in self.raw)
+
+    def in_whole(self, quote: str) -> bool:
+        """Every part of the quote occurs, in order, somewhere in the whole text (across lines)."""
+        if not hasattr(self, "_whole"):
+            self._whole = fold(self.text)
+        pos = 0
+        for part in (fold(p) for p in quote.split(GAP)):
+            i = self._whole.find(part, pos) if part else pos
+            if i < 0:
+                return False
+            pos = i + len(part)
+        return True

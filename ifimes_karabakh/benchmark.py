@@ -39,6 +39,8 @@ def key_columns(schema):
 def scaled_copy(pkg, dest: Path, k: int) -> int:
     """datapackage.json, the schemas and every table repeated k times into dest; the rows written."""
     shutil.copy2(pkg.root / "datapackage.json", dest / "datapackage.json")
+    if (pkg.root / "texts").is_dir():  # the kept texts the sources point to
+        shutil.copytree(pkg.root / "texts", dest / "texts")
     rows_total = 0
     for r in pkg.resources:
         if r.schema_file != "datapackage.json":

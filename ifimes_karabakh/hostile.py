@@ -142,7 +142,7 @@ def run():
         with tempfile.TemporaryDirectory(prefix="ifimes-hostile-") as tmp:
             d = Path(tmp) / "pkg"
             d.mkdir()
-            for part in ("datapackage.json", "data", "schemas"):
+            for part in ("datapackage.json", "data", "schemas", "texts"):
                 (shutil.copytree if (REPO / part).is_dir() else shutil.copy2)(REPO / part, d / part)
             case_env = dict(env)
             if damage == "article":

@@ -7,7 +7,7 @@ Check them with `cd dist && sha256sum -c SHA256SUMS`.
 
 What ships, and only that: the data users' README (docs/archive-README.md, as README.md), CHANGELOG.md,
 CITATION.cff, CONTRIBUTING.md, LICENSE, LICENSE-DATA.md, datapackage.json, every resource's data file
-and schema file, docs/codebook.md, docs/dataset.jsonld and docs/figures/*.svg,
+and schema file, the kept texts (texts/*.txt), docs/codebook.md, docs/dataset.jsonld and docs/figures/*.svg,
 each a regular file tracked by git. A file git does not track (new, ignored, hidden) never ships, and
 the release is refused while any file it would ship has uncommitted changes, so the archive is always
 the content of a commit. The SQLite database is built from the same bytes as the archive.
@@ -40,6 +40,7 @@ TOP_FILES = ["CHANGELOG.md", "CITATION.cff", "CONTRIBUTING.md", "LICENSE", "LICE
 DOCS = ["docs/codebook.md", "docs/dataset.jsonld"]
 ARCHIVE_README = "docs/archive-README.md"  # ships as the archive's README.md: it speaks to data users, not maintainers
 FIGURES = ("docs/figures/", ".svg")     # every tracked file directly in docs/figures/ ending .svg
+TEXTS = ("texts/", ".txt")               # the documents kept for checking quotes (sources.text_file)
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 FILE_MODE = 0o100644                     # a regular file, rw-r--r--
 OUTPUT_MODE = 0o644
@@ -118,6 +119,7 @@ def members(pkg, files: dict) -> list:
             wanted.append(r.schema_file)
     wanted += [f for f in files if f.startswith(FIGURES[0]) and f.endswith(FIGURES[1])
                and "/" not in f[len(FIGURES[0]):]]
+    wanted += [f for f in files if f.startswith(TEXTS[0]) and f.endswith(TEXTS[1]) and "/" not in f[len(TEXTS[0]):]]
     wanted = sorted({PurePosixPath(f).as_posix() for f in wanted})
     bad = [f for f in wanted if not safe_member(f)]
     if bad:

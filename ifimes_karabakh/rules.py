@@ -78,6 +78,7 @@ class Context:
     """What rules may read besides their own table: every table (text) and the article."""
     tables: dict = field(default_factory=dict)
     article: Article | None = None
+    texts: dict = field(default_factory=dict)    # source_id -> Article: the documents kept in texts/
 
     def column(self, table, col):
         return self.tables[table][col]
@@ -163,6 +164,14 @@ def required_when(table, col, message, uses, condition):
         return ~condition(df) | (df[col] != "")
 
 
+def in_kept_text(table, quote="quote", src="source_id"):
+    """A quote from a document whose text is kept in texts/ stands in it verbatim (anywhere in it)."""
+    @rule(table, quote, "quote", "quote not found verbatim in the text kept for its source (texts/; whitespace and typographic quotes folded)",
+          uses=(src,), needs=("sources.source_id", "sources.text_file"))
+    def quote_in_kept_text(df, ctx):
+        return series(df, (s not in ctx.texts or not q or ctx.texts[s].in_whole(q) for s, q in rows(df, src, quote)))
+
+
 def provenance(table, src="source_id"):
     """Every row's locator exists in its source, and its quote stands there verbatim."""
     @rule(table, "locator", "locator", "locator does not exist in that source (expected pN or fnN of the article; ptN or whole for other documents)",
@@ -182,6 +191,8 @@ def provenance(table, src="source_id"):
     @rule(table, "quote", "quote", "quote too short to identify its place (expected at least 3 letters or digits in each part between ' … ' and 12 in all)")
     def quote_identifies_place(df, ctx):
         return df["quote"].map(lambda q: not q or quote_identifies(q))
+
+    in_kept_text(table, src=src)
 
 
 def edtf_value(table, p, upper=True):
@@ -272,6 +283,14 @@ for col, msg, cond_cols, cond in [
 @rule("sources", "sha256", "article", "SHA-256 differs from that of the source text (the text changed, or the wrong file)", uses=("kind",), article=True)
 def article_sha(df, ctx):
     return (df["kind"] != ARTICLE) | (df["sha256"] == ctx.article.sha256)
+
+
+@rule("sources", "sha256", "text", "SHA-256 differs from that of the text kept in text_file (the text changed, or the wrong file)", uses=("source_id", "text_file"))
+def kept_text_sha(df, ctx):
+    return series(df, (not f or s not in ctx.texts or h == ctx.texts[s].sha256 for s, f, h in rows(df, "source_id", "text_file", "sha256")))
+
+
+required_when("sources", "text_licence", "a kept text needs the licence or the law that allows keeping it", ("text_file",), lambda df: df["text_file"] != "")
 
 
 @rule("sources", "footnote_text", "article", "footnote_text differs from the footnote in the article", uses=("kind", "footnote_number"), article=True)
@@ -487,6 +506,7 @@ CLAIM_SOURCES = ("claim_sources.claim_id", "claim_sources.source_id", "claim_sou
 AUTHORITY = ("sources.source_id", "sources.authority", "sources.alignment_party_id")
 
 required_when("claims", "verdict", "a fact needs a verdict", ("kind",), lambda df: df["kind"] == FACT)
+in_kept_text("claims", quote="verdict_quote", src="verdict_source_id")
 for _col in ("outcome", "as_of", "value_verified"):
     required_when("claims", _col, f"a forecast needs {_col}", ("kind",), lambda df: df["kind"] == FORECAST)
 

@@ -17,9 +17,12 @@ def _rows(pkg, name):
 
 
 def quote_counts(pkg):
-    """(quotes checked against the article, quotes from other documents, not machine-checked)."""
-    kinds = {r["source_id"]: r["kind"] for r in _rows(pkg, "sources")}
-    article, outside = 0, 0
+    """(quotes checked against the article, against a kept text, not machine-checked). Verdict
+    quotes are counted once, as the primary rows of claim_sources."""
+    sources = _rows(pkg, "sources")
+    kinds = {r["source_id"]: r["kind"] for r in sources}
+    kept = {r["source_id"] for r in sources if r.get("text_file")}
+    article, in_text, outside = 0, 0, 0
     for r in pkg.resources:
         if "quote" not in r.fields:
             continue
@@ -29,9 +32,11 @@ def quote_counts(pkg):
                 continue
             if kinds.get(row[src]) in ("article", "footnote"):
                 article += 1
+            elif row[src] in kept:
+                in_text += 1
             else:
                 outside += 1
-    return article, outside
+    return article, in_text, outside
 
 
 def best_authority(pkg):
@@ -47,12 +52,16 @@ def best_authority(pkg):
 def block(pkg):
     claims = _rows(pkg, "claims")
     best = best_authority(pkg)
-    checked, outside = quote_counts(pkg)
+    checked, in_text, outside = quote_counts(pkg)
     verdicts = [c["value"] for c in pkg.resource("claims").field("verdict")["categories"]]
     outcomes = [c["value"] for c in pkg.resource("claims").field("outcome")["categories"]]
     lines = [f"- **Machine-checked**: {checked} quotes stand verbatim in the article at their locator (checked on every run "
              f"against the text whose SHA-256 `sources.csv` records for `{ARTICLE_ID}`), every footnote row equals its footnote, "
              "and every `*_as_stated` value stands in its row's quote.",
+             f"- **Machine-checked against kept texts**: {in_text} quotes from official documents whose text the package "
+             "keeps in `texts/` (the law puts them outside copyright; `sources.text_licence` says which law): the November "
+             "2020 statement as Azerbaijan's and Armenia's governments published it, the CSTO Charter and Treaty. Each "
+             "kept text is the opening of its page as the maintainers read it, with its SHA-256 in `sources.csv`.",
              f"- **Not machine-checked**: {outside} quotes from other documents (verdict, outcome, statement and control "
              "sources): the dataset does not hold those texts; each cites its URL, access date and exact words, and its "
              "source's `authority` says what kind of document it is.", "",

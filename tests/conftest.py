@@ -9,7 +9,7 @@ from ifimes_karabakh import REPO, hostile
 from ifimes_karabakh.article import Article, source_path
 from ifimes_karabakh.validate import validate
 
-PACKAGE_PARTS = ["datapackage.json", "data", "schemas"]
+PACKAGE_PARTS = ["datapackage.json", "data", "schemas", "texts"]
 
 
 def copy_package(dest: Path) -> Path:

@@ -78,6 +78,7 @@ def unpacked(built, tmp_path_factory):
 def expected_members(repo):
     pkg = load_package(repo)
     files = set(DOCUMENTS) | {f"docs/figures/{p.name}" for p in (repo / "docs" / "figures").glob("*.svg")}
+    files |= {f"texts/{p.name}" for p in (repo / "texts").glob("*.txt")}
     for r in pkg.resources:
         files |= {r.path, r.schema_file}
     return files - set(STRAYS)

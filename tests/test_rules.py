@@ -82,6 +82,19 @@ def test_quote_verbatim(rule):
     assert run(rule, rows) == [True, False, True, False, False, True]
 
 
+KEPT = Article("Press release 10 November 2020\n\n1. A complete ceasefire is announced\nin the conflict zone.", "ab" * 32)
+
+
+@case(of("quote_in_kept_text"))
+def test_quote_in_kept_text(rule):
+    src, quote = rule.uses[0], rule.column
+    context = rules.Context({"sources": SOURCES, "parties": PARTIES}, ARTICLE, {"un-doc": KEPT})
+    rows = [{src: "un-doc", quote: "A complete ceasefire is announced in the conflict zone"},
+            {src: "un-doc", quote: "A complete ceasefire … conflict zone"}, {src: "un-doc", quote: "A partial ceasefire"},
+            {src: "other-doc", quote: "anything at all here"}, {src: "un-doc", quote: ""}]
+    assert run(rule, rows, context) == [True, True, False, True, True]
+
+
 @case(of("stated_verbatim"))
 def test_stated_verbatim(rule):
     loc = rule.uses[1]
@@ -178,6 +191,7 @@ REQUIRED = {  # rule id -> rows (with the column filled or not) and the verdicts
     "sources.sha256:required_when(kind)": ([{"kind": "article"}, {"kind": "article", "sha256": "ab"}, {"kind": "footnote"}], [False, True, True]),
     "sources.quote:required_when(cited_in_source_id)": ([{"cited_in_source_id": "ifimes-2020"}, {"cited_in_source_id": "ifimes-2020", "quote": "q"}, {}], [False, True, True]),
     "parties.affiliation_party_id:required_when(kind)": ([{"kind": "person"}, {"kind": "organ", "affiliation_party_id": "armenia"}, {"kind": "state"}], [False, True, True]),
+    "sources.text_licence:required_when(text_file)": ([{"text_file": "texts/a.txt"}, {"text_file": "texts/a.txt", "text_licence": "law"}, {}], [False, True, True]),
     "claims.verdict:required_when(kind)": ([{"kind": "fact"}, {"kind": "fact", "verdict": "confirmed"}, {"kind": "forecast"}], [False, True, True]),
     "claims.note:required_when(verdict)": ([{"verdict": "unverifiable"}, {"verdict": "unverifiable", "note": "why"}, {"verdict": "confirmed"}], [False, True, True]),
 }
@@ -211,6 +225,13 @@ def one(rule_id):
 def test_article_sha():
     r = one("sources.sha256:article_sha(kind)")
     assert run(r, [{"kind": "article", "sha256": ARTICLE.sha256}, {"kind": "article", "sha256": "0" * 64}, {"kind": "footnote"}]) == [True, False, True]
+
+
+def test_kept_text_sha():
+    r = one("sources.sha256:kept_text_sha(source_id,text_file)")
+    context = rules.Context({"sources": SOURCES}, ARTICLE, {"un-doc": KEPT})
+    assert run(r, [{"source_id": "un-doc", "text_file": "texts/un-doc.txt", "sha256": "ab" * 32},
+                   {"source_id": "un-doc", "text_file": "texts/un-doc.txt", "sha256": "cd" * 32}, {"source_id": "x"}], context) == [True, False, True]
 
 
 def test_footnote_text_and_anchor_and_urls():

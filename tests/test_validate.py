@@ -63,6 +63,19 @@ def test_article_that_is_not_utf8_is_a_located_data_error(tmp_path, monkeypatch)
     assert (str(bad), 2, None, "article") in problems
 
 
+def test_kept_text_checks_quotes_and_its_checksum(pkg):
+    row = line_of(pkg, "statement_points", "point_id", lambda v: v == "pt2-agdam")
+    set_cell(pkg, "statement_points", row, "quote", "The Aghdam district is returned to the Republic of Armenia before 20 November 2020.")
+    problems, _ = found(pkg)
+    only(problems, (data("statement_points"), row, "quote", "quote"))
+    kept = pkg / "texts" / "az-mfa-trilateral-statement-2020.txt"
+    kept.write_text(kept.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    line = line_of(pkg, "sources", "source_id", lambda v: v == "az-mfa-trilateral-statement-2020")
+    assert (data("sources"), line, "sha256", "text") in found(pkg)[0]
+    (pkg / "texts" / "az-mfa-trilateral-statement-2020.txt").unlink()
+    assert (data("sources"), line, "text_file", "article") in found(pkg)[0]
+
+
 def test_article_whose_sha256_changed(pkg, tmp_path, monkeypatch, article):
     changed = tmp_path / "changed.txt"
     changed.write_text(article.text.replace("six-week war", "six-week  war"), encoding="utf-8")
