@@ -59,6 +59,9 @@ def read_table(path: Path, rel: str, fields: list) -> Table:
         return t
     with open(path, "rb") as fh:
         lines = _Lines(fh, rel, out)
+        # csv's own limit (131,072 by default) must not pre-empt ours: a cell over MAX_CELL_CHARS gets
+        # its located message below; a quoted cell that runs over many lines still ends at this limit
+        csv.field_size_limit(MAX_LINE_BYTES)
         try:
             _parse(csv.reader(lines, strict=True), lines, t, fields)
         except csv.Error as e:
