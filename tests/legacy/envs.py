@@ -67,3 +67,8 @@ def node() -> str:
         _run([npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"], HERE, 600, "npm ci in tests/legacy/")
         stamp.write_text(want)
     return node_exe
+
+
+if __name__ == "__main__":  # ./dp test builds both before the tests run, so the tests' time is the tests'
+    python()
+    node()
