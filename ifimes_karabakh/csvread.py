@@ -9,6 +9,7 @@ once and kept, cut or padded to the header, so its key still counts for other ta
 do not report anything else on it."""
 import csv
 import re
+from collections import Counter
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,23 +52,33 @@ def read_table(path: Path, rel: str, fields: list) -> Table:
     except FileNotFoundError:
         out.append(Problem(rel, None, None, "missing", "data file listed in datapackage.json is missing"))
         return t
+    except OSError as e:
+        out.append(Problem(rel, None, None, "missing", f"data file cannot be read ({e.strerror})"))
+        return t
     if size > MAX_TABLE_BYTES:
         out.append(Problem(rel, None, None, "limit", f"file too large (found {size:,} bytes; expected at most {MAX_TABLE_BYTES:,})"))
         return t
     if size == 0:
         out.append(Problem(rel, None, None, "structure", "file is empty (expected a header row and data rows)"))
         return t
-    with open(path, "rb") as fh:
+    try:
+        fh = open(path, "rb")
+    except OSError as e:
+        out.append(Problem(rel, None, None, "missing", f"data file cannot be read ({e.strerror})"))
+        return t
+    with fh:
         lines = _Lines(fh, rel, out)
         # csv's own limit (131,072 by default) must not pre-empt ours: a cell over MAX_CELL_CHARS gets
         # its located message below; a quoted cell that runs over many lines still ends at this limit
-        csv.field_size_limit(MAX_LINE_BYTES)
+        limit = csv.field_size_limit(MAX_LINE_BYTES)
         try:
             _parse(csv.reader(lines, strict=True), lines, t, fields)
         except csv.Error as e:
             out.append(Problem(rel, lines.n, None, "structure", f"CSV cannot be parsed here ({e}); the table is not read past this line"))
         except _Stop:
             pass
+        finally:
+            csv.field_size_limit(limit)
     return t
 
 
@@ -128,6 +139,9 @@ def _parse(reader, lines, t, fields):
         out.append(Problem(rel, 1, None, "limit", f"header has {len(header):,} columns (expected at most {MAX_COLUMNS:,}); the table is not read"))
         return
     t.header = header
+    if 1 in lines.replaced:  # a NUL or a byte that is not UTF-8 in the header itself
+        kind, message = lines.replaced.pop(1)
+        out.append(Problem(rel, 1, None, kind, message))
     _header_problems(t, fields)
     where = {}
     for i, h in enumerate(header):
@@ -185,7 +199,7 @@ def _header_problems(t, fields):
         out.append(Problem(rel, 1, h, "header", f"column not in the schema (found {show(h)}; expected only the schema's fields)"))
     if len(extra) > 10:
         out.append(Problem(rel, 1, None, "header", f"{len(extra) - 10:,} more columns not in the schema"))
-    dup = sorted({h for h in header if header.count(h) > 1}) if len(header) < 200 else []
+    dup = sorted(h for h, n in Counter(header).items() if n > 1)
     for h in dup:
         out.append(Problem(rel, 1, h, "header", "column named twice in the header"))
     if have == want and not dup and header != fields:
@@ -198,7 +212,7 @@ def _cell_problems(out, rel, line, column, v):
     if "\n" in v:
         out.append(Problem(rel, line, column, "control", f"line break inside a cell (found {show(v)}; expected one line per row)"))
     m = INVISIBLE.search(v)
-    if m and m.group() != REPLACED:
+    if m:
         out.append(Problem(rel, line, column, "control", f"invisible or control character U+{ord(m.group()):04X} (found {show(v)}; expected printable text)"))
     if not v.isascii() and not unicodedata.is_normalized("NFC", v):
         out.append(Problem(rel, line, column, "unicode", f"text not in Unicode NFC (found {show(v)}; expected {show(unicodedata.normalize('NFC', v))})"))

@@ -118,6 +118,9 @@ def inside(root: Path, rel, where: str, column: str, out: list):
     if not full.resolve().is_relative_to(root.resolve()):
         out.append(Problem(where, None, column, "path", f"path leads outside the package folder through a link, refused (found {show(rel)})"))
         return None
+    if full.exists() and not full.is_file():
+        out.append(Problem(where, None, column, "path", f"path is not a file (found {show(rel)})"))
+        return None
     return full
 
 
@@ -180,8 +183,9 @@ def check_schema(schema, where: str, out: list, prefix: str = "") -> bool:
             bad(at, "expected {fields, reference: {resource, fields}}", fk)
             continue
         own, theirs = fk.get("fields"), ref.get("fields")
-        if not all(isinstance(x, (str, list)) for x in (own, theirs)) or len(as_list(own)) != len(as_list(theirs)):
-            bad(at, "fields and reference.fields must name the same number of fields", fk)
+        names_ok = all(isinstance(x, (str, list)) and as_list(x) and all(isinstance(k, str) and k for k in as_list(x)) for x in (own, theirs))
+        if not names_ok or len(as_list(own)) != len(as_list(theirs)):
+            bad(at, "fields and reference.fields must name the same number of fields, by name", fk)
             continue
         for k in as_list(own):
             if k not in names:

@@ -90,10 +90,11 @@ class Context:
 
     @functools.cached_property
     def latest(self):
-        """The article's date: no date the article reports can be later."""
+        """The article's date (its last day): no date the article reports can be later."""
         src = self.tables["sources"]
         found = src.loc[src["source_id"] == ARTICLE_ID, "date"]
-        return dt.date.fromisoformat(found.iloc[0]) if len(found) and try_parse(found.iloc[0]) else dt.date.today()
+        x = try_parse(found.iloc[0]) if len(found) else None
+        return x[1] if x else dt.date.today()
 
 
 RULES: list = []
@@ -569,7 +570,7 @@ def not_one_sided(df, ctx):
 
     def ok(c, v):
         b = backing[c]
-        one_side = b and all(a in ONE_SIDED for a, _ in b) and len({al for _, al in b}) == 1 and b[0][1] != ""
+        one_side = b and all(a in ONE_SIDED for a, _ in b) and len({al for _, al in b}) == 1  # "" : a side not known
         return not one_side or v in (DISPUTED, "")
     return series(df, (ok(c, v) for c, v in rows(df, "claim_id", "verdict")))
 
@@ -599,9 +600,11 @@ def recorded_periods_do_not_overlap(df, ctx):
     bad = set()
     for spans in periods.values():
         spans.sort()
-        for (s1, e1, i1), (s2, e2, i2) in zip(spans, spans[1:]):
-            if s2 < e1 and not (s2 == e1):
-                bad.add(i2)
+        reach = None  # the latest end of the periods so far: a period may begin on that day, not before
+        for start, end, i in spans:
+            if reach is not None and start < reach:
+                bad.add(i)
+            reach = end if reach is None else max(reach, end)
     return pd.Series([i not in bad for i in df.index], index=df.index, dtype=bool)
 
 
@@ -614,7 +617,8 @@ def _bound_sources(ctx):
 
 
 def _one_side(authority, alignment):
-    return authority in SIDE_RECORDS and alignment in CONFLICT_SIDES
+    """A source that speaks for a party to the conflict, or a partisan one whose side is not known."""
+    return authority in SIDE_RECORDS and (alignment in CONFLICT_SIDES or (authority in ONE_SIDED and alignment == ""))
 
 
 for _bound in ("start", "end"):

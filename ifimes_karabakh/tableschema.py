@@ -116,15 +116,14 @@ def frame_checks(schema: dict, tables: dict | None = None, own: str = "") -> lis
     return checks
 
 
-def pandera_schema(table, tables: dict | None = None, columns=None) -> pa.DataFrameSchema:
+def pandera_schema(table, tables: dict | None = None, columns=None, name: str = "") -> pa.DataFrameSchema:
     """The Pandera schema of one table, read as text. `table` is a resource name of this
     repository's package, or a Table Schema (dict). With `tables` (name -> DataFrame) the foreign
-    keys are checked too; with `columns`, only those columns (and the key checks they allow)."""
+    keys are checked too; with `columns`, only those columns (and the key checks they allow);
+    `name` is the table's own name, which a foreign key to the table itself may leave empty."""
     if isinstance(table, str):
         resource = load_package(REPO).resource(table)
         table, name = resource.schema, resource.name
-    else:
-        name = ""
     fields = [f for f in table["fields"] if columns is None or f["name"] in columns]
     present = {f["name"] for f in fields}
     frame = [c for c in frame_checks(table, tables, name) if _reads(c, table) <= present]

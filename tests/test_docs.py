@@ -229,3 +229,13 @@ def test_cffconvert_bibtex_takes_the_author_as_one_entity_without_version(cffcon
 def test_cffconvert_bibtex_reads_the_author_as_an_organisation(cffconvert):
     bib = cffconvert["bibtex_command_line"]["out"]
     assert "author = {{ifimes-karabakh dataset maintainers}}" in bib and "YourReferenceHere" not in bib
+
+
+def test_day_columns_are_what_the_edtf_package_derives():
+    """./dp dates has been run: every P_start and P_end is what the edtf package gives for P."""
+    from ifimes_karabakh.derive import day_bounds, write as write_dates
+    assert write_dates(REPO, check=True) == []
+    assert day_bounds("1993") == ("1993-01-01", "1993-12-31")
+    assert day_bounds("2020-02") == ("2020-02-01", "2020-02-29")
+    assert day_bounds("1995-05-01/1995-05-03") == ("1995-05-01", "1995-05-03")
+    assert day_bounds("") == ("", "")

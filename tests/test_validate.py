@@ -76,6 +76,36 @@ def test_kept_text_checks_quotes_and_its_checksum(pkg):
     assert (data("sources"), line, "text_file", "article") in found(pkg)[0]
 
 
+def test_article_dated_to_the_month_only(pkg):
+    """An EDTF date of the article, legal in the schema, sets the latest date the article can report."""
+    set_cell(pkg, "sources", 2, "date", "2020-12")
+    set_cell(pkg, "sources", 2, "date_precision", "month")
+    set_cell(pkg, "sources", 2, "date_start", "2020-12-01")
+    set_cell(pkg, "sources", 2, "date_end", "2020-12-31")
+    _, res = found(pkg)
+    assert res.exit_code == 0, res.problems
+
+
+def test_self_reference_written_as_an_empty_resource_is_checked(pkg):
+    p = pkg / "schemas" / "territories.schema.json"
+    s = json.loads(p.read_text())
+    next(fk for fk in s["foreignKeys"] if fk["fields"] == "parent_territory_id")["reference"]["resource"] = ""
+    p.write_text(json.dumps(s))
+    set_cell(pkg, "territories", 3, "parent_territory_id", "nowhere")
+    assert (data("territories"), 3, "parent_territory_id", "foreign-key") in found(pkg)[0]
+
+
+def test_a_reference_is_not_hidden_by_a_damaged_row_that_only_contains_it(pkg):
+    rows = read(pkg, "parties")
+    line = next(i for i, r in enumerate(rows[1:], start=2) if r[0] == "turkish-forces")
+    rows[line - 1].append("surplus")
+    write(pkg, "parties", rows)
+    ep = line_of(pkg, "event_parties", "party_id", lambda v: v != "")
+    set_cell(pkg, "event_parties", ep, "party_id", "turk")  # a part of the damaged row's key, not a key
+    problems, _ = found(pkg)
+    only(problems, (data("parties"), line, None, "structure"), (data("event_parties"), ep, "party_id", "foreign-key"))
+
+
 def test_article_whose_sha256_changed(pkg, tmp_path, monkeypatch, article):
     changed = tmp_path / "changed.txt"
     changed.write_text(article.text.replace("six-week war", "six-week  war"), encoding="utf-8")
@@ -365,19 +395,17 @@ def test_schema_path_outside_the_package_is_refused(pkg):
     (lambda dp: dp["resources"][0].update(schema={"fields": [{"name": "a", "constraints": {"pattern": "(?=x)"}}]}), "resources[0].schema.fields[0].constraints.pattern"),
     (lambda dp: dp.update(name="../../../escaped"), "name"),
     (lambda dp: dp.update(version="1.0/../x"), "version"),
+    (lambda dp: dp["resources"][1].update(schema={"fields": [{"name": "a"}], "foreignKeys": [{"fields": [], "reference": {"resource": "sources", "fields": []}}]}), "resources[1].schema.foreignKeys[0]"),
+    (lambda dp: dp["resources"][1].update(schema={"fields": [{"name": "a"}], "foreignKeys": [{"fields": ["a"], "reference": {"resource": "sources", "fields": [{"x": 1}]}}]}), "resources[1].schema.foreignKeys[0]"),
+    (lambda dp: dp["resources"][1].update(path="data"), "resources[1].path"),
 ])
 def test_descriptor_of_the_wrong_shape_is_a_located_data_error(pkg, change, column):
-    """The descriptor's own reader, alone (the validator calls it first; one end-to-end case below)."""
     edit_descriptor(pkg, change)
     out = []
     load(pkg, out)
-    assert any(p.file == "datapackage.json" and p.column == column and p.kind in ("descriptor", "json") for p in out), out
-
-
-def test_descriptor_of_the_wrong_shape_end_to_end(pkg):
-    edit_descriptor(pkg, lambda dp: dp["resources"][0].update(schema=42))
-    problems, res = found(pkg)
-    assert ("datapackage.json", None, "resources[0].schema", "descriptor") in problems and res.exit_code == 1
+    assert any(p.file == "datapackage.json" and p.column == column and p.kind in ("descriptor", "json", "path") for p in out), out
+    _, res = found(pkg)  # and the whole validator: a located problem, exit 1, never a crash
+    assert res.exit_code == 1
 
 
 @pytest.mark.parametrize("text", ["[" * 100_000 + "]" * 100_000, '{"version": ' + "9" * 100_000 + "}", '{"name": "x",'])
