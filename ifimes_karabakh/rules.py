@@ -494,6 +494,16 @@ def one_entity(df, ctx):
     return (df[list(MENTIONED)] != "").sum(axis=1) == 1
 
 
+for _table, _key, _col in (("parties", "party_id", "party_id"), ("territories", "territory_id", "territory_id"),
+                          ("agreements", "agreement_id", "agreement_id"), ("events", "event_id", "event_id"),
+                          ("resolutions", "resolution_id", "resolution_id")):
+    @rule(_table, _key, "mention", "no row of mentions.csv names it (expected at least its own line, as the row's locator gives it)",
+          uses=("source_id",), needs=SOURCE_KINDS + (f"mentions.{_col}",))
+    def mentioned(df, ctx, key=_key, col=_col):
+        named, kinds = set(ctx.column("mentions", col)), ctx.source_kind
+        return series(df, (kinds.get(s) not in ARTICLE_KINDS or i in named for i, s in rows(df, key, "source_id")))
+
+
 # ------------------------------------------------------------------ evidence: claims, their sources, forecasts
 FACT, FORECAST = value("claims.kind", "fact"), value("claims.kind", "forecast")
 DISPUTED = value("claims.verdict", "disputed")

@@ -361,6 +361,14 @@ def test_a_mention_names_one_entity():
     assert run(r, [{"party_id": "armenia"}, {"territory_id": "armenia"}, {"party_id": "armenia", "territory_id": "armenia"}, {}]) == [True, True, False, False]
 
 
+@case(of("mentioned"))
+def test_every_entity_is_mentioned(rule):
+    key = rule.column
+    mentions = pd.DataFrame([{c: "" for c in ("party_id", "territory_id", "agreement_id", "event_id", "resolution_id")} | {key: "x"}])
+    context = rules.Context({"sources": SOURCES, "parties": PARTIES, "mentions": mentions}, ARTICLE)
+    assert run(rule, [{key: "x", "source_id": "ifimes-2020"}, {key: "y", "source_id": "ifimes-2020"}, {key: "z", "source_id": "un-doc"}], context) == [True, False, True]
+
+
 def test_fact_or_forecast():
     r = one("claims.outcome:fact_or_forecast(kind,verdict,as_of)")
     assert run(r, [{"kind": "fact", "verdict": "confirmed"}, {"kind": "fact", "verdict": "confirmed", "outcome": "open"},
