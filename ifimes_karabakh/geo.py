@@ -166,23 +166,31 @@ def number(text):
     return v if math.isfinite(v) else None
 
 
+def parent_chains(df):
+    """territory -> (its chain of parents, nearest first; True when the walk met a territory again).
+    The walk stops at a repeat, so a cycle of any length ends (rules.py reports it)."""
+    parent = dict(zip(df["territory_id"], df["parent_territory_id"]))
+    chains = {}
+    for t in parent:
+        chain, seen, p = [], {t}, parent[t]
+        while p and p not in seen:
+            chain.append(p)
+            seen.add(p)
+            p = parent.get(p, "")
+        chains[t] = (chain, bool(p))
+    return chains
+
+
 def territory_countries(df):
     """territory_id -> ISO 3166-1 alpha-2 code of its country: its own code for a territory of kind
     country, else the code of its nearest ancestor (through parent_territory_id) of kind country,
     else, for a territory without a country ancestor, the country part of its own ISO 3166-2 code
     (Brussels, BE-BRU: BE). Empty where none is known."""
-    parent = dict(zip(df["territory_id"], df["parent_territory_id"]))
     kind = dict(zip(df["territory_id"], df["kind"]))
     code = dict(zip(df["territory_id"], df["iso3166_code"]))
     out = {}
-    for t in parent:
-        p, seen, found = t, set(), ""
-        while p and p not in seen:
-            if kind.get(p) == COUNTRY_KIND:
-                found = code.get(p, "")
-                break
-            seen.add(p)
-            p = parent.get(p, "")
+    for t, (chain, _) in parent_chains(df).items():
+        found = next((code.get(a, "") for a in [t] + chain if kind.get(a) == COUNTRY_KIND), "")
         if not found and "-" in code.get(t, ""):
             found = code[t].split("-")[0]
         out[t] = found

@@ -340,30 +340,16 @@ external("territories", "name_az_source_id", when="name_az")
 in_quote("territories", "name_as_stated")
 
 
-def _ancestors(df):
-    """territory -> its chain of parents (stopping at a repeat, so a cycle of any length ends)."""
-    parent = dict(zip(df["territory_id"], df["parent_territory_id"]))
-    chains = {}
-    for t in parent:
-        chain, seen, p = [], {t}, parent[t]
-        while p and p not in seen:
-            chain.append(p)
-            seen.add(p)
-            p = parent.get(p, "")
-        chains[t] = (chain, bool(p))  # p left non-empty: the walk met a territory again
-    return chains
-
-
 @rule("territories", "parent_territory_id", "cycle", "parent chain loops (a territory is its own ancestor)", uses=("territory_id",))
 def no_cycle(df, ctx):
-    chains = _ancestors(df)
+    chains = geo.parent_chains(df)
     return df["territory_id"].map(lambda t: not chains[t][1])
 
 
 @rule("territories", "iso3166_code", "iso", "ISO 3166-2 code belongs to another country than the territory's parent country",
       uses=("territory_id", "parent_territory_id", "kind"))
 def iso_in_parent_country(df, ctx):
-    chains, kind, code = _ancestors(df), dict(zip(df["territory_id"], df["kind"])), dict(zip(df["territory_id"], df["iso3166_code"]))
+    chains, kind, code = geo.parent_chains(df), dict(zip(df["territory_id"], df["kind"])), dict(zip(df["territory_id"], df["iso3166_code"]))
 
     def ok(t, c):
         country = next((a for a in chains[t][0] if kind.get(a) == COUNTRY), None)
