@@ -493,7 +493,7 @@ for _table, _key, _col in (("parties", "party_id", "party_id"), ("territories", 
 # ------------------------------------------------------------------ evidence: claims, their sources, forecasts
 FACT, FORECAST = value("claims.kind", "fact"), value("claims.kind", "forecast")
 DISPUTED = value("claims.verdict", "disputed")
-PRIMARY = value("claim_sources.role", "primary")
+MAIN = value("claim_sources.role", "main")
 CONTRARY = value("claim_sources.role", "contrary")
 MIRROR = value("sources.authority", "mirror_or_copy")
 ONE_SIDED = value("sources.authority", "partisan_or_advocacy", "state_affiliated_media")
@@ -522,19 +522,19 @@ def _claim_sources(ctx):
     return out
 
 
-@rule("claims", "verdict_source_id", "evidence", "the main verdict source must be the claim's primary row of claim_sources.csv, with the same quote",
+@rule("claims", "verdict_source_id", "evidence", "the main verdict source must be the claim's main row of claim_sources.csv, with the same quote",
       uses=("claim_id", "verdict_quote"), needs=CLAIM_SOURCES)
-def main_source_is_primary(df, ctx):
+def main_source_is_listed(df, ctx):
     listed = _claim_sources(ctx)
-    return series(df, (not s or (s, PRIMARY, q) in listed.get(c, [])
+    return series(df, (not s or (s, MAIN, q) in listed.get(c, [])
                        for c, s, q in rows(df, "claim_id", "verdict_source_id", "verdict_quote")))
 
 
-@rule("claim_sources", "role", "evidence", "a primary source must be the claim's verdict_source_id (one primary per claim)",
+@rule("claim_sources", "role", "evidence", "a main source must be the claim's verdict_source_id (one main source per claim)",
       uses=("claim_id", "source_id"), needs=("claims.claim_id", "claims.verdict_source_id"))
-def primary_is_main_source(df, ctx):
+def main_row_is_verdict_source(df, ctx):
     main = dict(zip(ctx.column("claims", "claim_id"), ctx.column("claims", "verdict_source_id")))
-    return series(df, (r != PRIMARY or main.get(c) == s for c, s, r in rows(df, "claim_id", "source_id", "role")))
+    return series(df, (r != MAIN or main.get(c) == s for c, s, r in rows(df, "claim_id", "source_id", "role")))
 
 
 def _authority(ctx):
@@ -575,7 +575,7 @@ external("claim_sources", "source_id")
 
 # ------------------------------------------------------------------ territorial control: two views, recorded dates and their sources
 ARTICLE_VIEW, RECORDED = value("territory_control.view", "article"), value("territory_control.view", "recorded")
-BOUND_PRIMARY, DIFFERING = value("control_sources.role", "primary"), value("control_sources.role", "differing")
+BOUND_MAIN, DIFFERING = value("control_sources.role", "main"), value("control_sources.role", "differing")
 CONTROL_SOURCES = ("control_sources.control_id", "control_sources.source_id", "control_sources.bound", "control_sources.role", "control_sources.date")
 
 
@@ -619,7 +619,7 @@ def _one_side(authority, alignment):
 
 for _bound in ("start", "end"):
     @rule("territory_control", _bound, "evidence",
-          f"a recorded {_bound} needs its primary source in control_sources.csv with the same date, and at least one source that is neither a copy nor partisan, "
+          f"a recorded {_bound} needs its main source in control_sources.csv with the same date, and at least one source that is neither a copy nor partisan, "
           "state-affiliated or official on the side of Azerbaijan, Armenia or the Nagorno-Karabakh Republic",
           uses=("control_id", "view"), needs=CONTROL_SOURCES + AUTHORITY)
     def recorded_date_is_sourced(df, ctx, bound=_bound):
@@ -630,17 +630,17 @@ for _bound in ("start", "end"):
                 return True
             found = listed.get((c, bound), [])
             neutral = [s for s, r, _ in found if r != DIFFERING and s in auth and auth[s][0] != MIRROR and not _one_side(*auth[s])]
-            return any(r == BOUND_PRIMARY and x == d for _, r, x in found) and bool(neutral)
+            return any(r == BOUND_MAIN and x == d for _, r, x in found) and bool(neutral)
         return series(df, (ok(*r) for r in rows(df, "control_id", "view", bound)))
 
 
-@rule("control_sources", "date", "date", "a primary date must be the period's own date, a differing one another date", uses=("control_id", "bound", "role"),
+@rule("control_sources", "date", "date", "a main date must be the period's own date, a differing one another date", uses=("control_id", "bound", "role"),
       needs=("territory_control.control_id", "territory_control.start", "territory_control.end", "territory_control.view"))
 def bound_dates_agree(df, ctx):
     tc = ctx.tables["territory_control"]
     own = {(c, b): d for c, s, e in rows(tc, "control_id", "start", "end") for b, d in (("start", s), ("end", e))}
     view = dict(zip(tc["control_id"], tc["view"]))
-    return series(df, (view.get(c) == RECORDED and (r != BOUND_PRIMARY or own.get((c, b)) == d) and (r != DIFFERING or own.get((c, b)) != d)
+    return series(df, (view.get(c) == RECORDED and (r != BOUND_MAIN or own.get((c, b)) == d) and (r != DIFFERING or own.get((c, b)) != d)
                        for c, b, r, d in rows(df, "control_id", "bound", "role", "date")))
 
 

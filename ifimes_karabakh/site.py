@@ -52,7 +52,7 @@ GENERATOR = "ifimes_karabakh site"
 MAX_BYTES = 5_000_000            # the whole site must stay under 5 MB
 ARTICLE_ID = "ifimes-2020"       # the article's row of the sources table (see article.py)
 CLAIMS, SOURCES, VERDICT = "claims", "sources", "verdict"
-LABEL_FIELDS = ("name", "name_en", "name_canonical", "title", "name_as_stated", "claim_as_stated",
+LABEL_FIELDS = ("name", "name_en", "name_canonical", "title", "name_as_stated", "claim_summary",
                 "summary", "subject", "description", "description_as_stated")
 LABEL_MAX = 80
 # Which tables get a page per row: "all" tables whose primary key is one column, or only those

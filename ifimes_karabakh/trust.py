@@ -18,7 +18,7 @@ def _rows(pkg, name):
 
 def quote_counts(pkg):
     """(quotes checked against the article, against a kept text, not machine-checked). Verdict
-    quotes are counted once, as the primary rows of claim_sources."""
+    quotes are counted once, as the main rows of claim_sources."""
     sources = _rows(pkg, "sources")
     kinds = {r["source_id"]: r["kind"] for r in sources}
     kept = {r["source_id"] for r in sources if r.get("text_file")}

@@ -376,14 +376,14 @@ def test_fact_or_forecast():
 
 
 def test_main_source_is_the_primary_row_and_back():
-    ctx = evidence_ctx([("a", "un-doc", "primary", "q1"), ("b", "un-doc", "confirming", "q2"), ("c", "wire", "primary", "other")])
-    r = one("claims.verdict_source_id:main_source_is_primary(claim_id,verdict_quote)")
+    ctx = evidence_ctx([("a", "un-doc", "main", "q1"), ("b", "un-doc", "confirming", "q2"), ("c", "wire", "main", "other")])
+    r = one("claims.verdict_source_id:main_source_is_listed(claim_id,verdict_quote)")
     rows = [{"claim_id": "a", "verdict_source_id": "un-doc", "verdict_quote": "q1"}, {"claim_id": "b", "verdict_source_id": "un-doc", "verdict_quote": "q2"},
             {"claim_id": "c", "verdict_source_id": "wire", "verdict_quote": "q3"}, {"claim_id": "d"}]
     assert run(r, rows, ctx) == [True, False, False, True]
-    r = one("claim_sources.role:primary_is_main_source(claim_id,source_id)")
+    r = one("claim_sources.role:main_row_is_verdict_source(claim_id,source_id)")
     claims = pd.DataFrame([{"claim_id": "a", "verdict_source_id": "un-doc"}, {"claim_id": "b", "verdict_source_id": "wire"}])
-    assert run(r, [{"claim_id": "a", "source_id": "un-doc", "role": "primary"}, {"claim_id": "b", "source_id": "un-doc", "role": "primary"},
+    assert run(r, [{"claim_id": "a", "source_id": "un-doc", "role": "main"}, {"claim_id": "b", "source_id": "un-doc", "role": "main"},
                    {"claim_id": "b", "source_id": "un-doc", "role": "confirming"}], evidence_ctx(claims=claims)) == [True, False, True]
 
 
@@ -427,10 +427,10 @@ def test_recorded_periods_do_not_overlap():
 def test_recorded_dates_need_a_source_outside_the_sides():
     start = one("territory_control.start:recorded_date_is_sourced(control_id,view)")
     end = one("territory_control.end:recorded_date_is_sourced(control_id,view)")
-    ctl = [("k1", "az-news", "start", "primary", "1993-04-02"), ("k1", "wire", "start", "differing", "1993-04-03"),
-           ("k2", "az-news", "start", "primary", "1993-04-02"), ("k2", "wire", "start", "confirming", "1993-04-02"),
-           ("k3", "wiki-copy", "start", "primary", "1993-07-23"), ("k4", "wire", "end", "primary", "2020-11-20"),
-           ("k6", "some-blog", "start", "primary", "1993-05-01")]
+    ctl = [("k1", "az-news", "start", "main", "1993-04-02"), ("k1", "wire", "start", "differing", "1993-04-03"),
+           ("k2", "az-news", "start", "main", "1993-04-02"), ("k2", "wire", "start", "confirming", "1993-04-02"),
+           ("k3", "wiki-copy", "start", "main", "1993-07-23"), ("k4", "wire", "end", "main", "2020-11-20"),
+           ("k6", "some-blog", "start", "main", "1993-05-01")]
     rows = [{"control_id": "k1", "view": "recorded", "start": "1993-04-02"}, {"control_id": "k2", "view": "recorded", "start": "1993-04-02"},
             {"control_id": "k3", "view": "recorded", "start": "1993-07-23"}, {"control_id": "k4", "view": "recorded", "start": "", "end": "2020-11-20"},
             {"control_id": "k5", "view": "article", "start": "1993"}, {"control_id": "k6", "view": "recorded", "start": "1993-05-01"}]
@@ -441,9 +441,9 @@ def test_recorded_dates_need_a_source_outside_the_sides():
 def test_bound_dates_agree():
     r = one("control_sources.date:bound_dates_agree(control_id,bound,role)")
     tc = pd.DataFrame([{"control_id": "k1", "start": "1993-04-02", "end": "", "view": "recorded"}, {"control_id": "a1", "start": "1993", "end": "", "view": "article"}])
-    rows = [{"control_id": "k1", "bound": "start", "role": "primary", "date": "1993-04-02"}, {"control_id": "k1", "bound": "start", "role": "primary", "date": "1993-04-03"},
+    rows = [{"control_id": "k1", "bound": "start", "role": "main", "date": "1993-04-02"}, {"control_id": "k1", "bound": "start", "role": "main", "date": "1993-04-03"},
             {"control_id": "k1", "bound": "start", "role": "differing", "date": "1993-04-03"}, {"control_id": "k1", "bound": "start", "role": "differing", "date": "1993-04-02"},
-            {"control_id": "a1", "bound": "start", "role": "primary", "date": "1993"}]
+            {"control_id": "a1", "bound": "start", "role": "main", "date": "1993"}]
     assert run(r, rows, evidence_ctx(territory_control=tc)) == [True, False, True, False, False]
 
 
