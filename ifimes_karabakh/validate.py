@@ -19,7 +19,8 @@ from pandera.errors import SchemaErrors
 from . import rules
 from .article import Article, source_path
 from .csvread import read_table
-from .descriptor import as_list, inside, load
+from .dataset import kept_texts
+from .descriptor import as_list, load
 from .report import Problem, name, show, sort_key
 from .tableschema import pandera_schema
 
@@ -112,24 +113,6 @@ def vocabulary_problems(pkg):
             out.append(Problem(r.schema_file, None, fname, "vocabulary",
                                f"the validator's rules rely on the value {show(v)}, which the schema no longer lists (rename the value in ifimes_karabakh/rules.py too)"))
     return sorted(set(out), key=sort_key)
-
-
-def kept_texts(pkg, sources, out):
-    """source_id -> the text kept in the repository for it (sources.text_file), read with the
-    article's limits and refused outside the package folder; problems located at the source's row."""
-    texts = {}
-    if sources is None or not {"source_id", "text_file"} <= set(sources.columns):
-        return texts  # the rules that need the texts are skipped, and listed, for the same reason
-    for line, sid, rel in zip(sources.index, sources["source_id"], sources["text_file"]):
-        if not rel:
-            continue
-        found = []
-        path = inside(pkg.root, rel, "data/sources.csv", "text_file", found)
-        text = Article.read(path, found, rel) if path is not None else None
-        out += [Problem("data/sources.csv", int(line), "text_file", p.kind, p.message) for p in found]
-        if text is not None:
-            texts[sid] = text
-    return texts
 
 
 def read_article(out, notes):
