@@ -183,9 +183,19 @@ def markdown_renderer() -> MarkdownIt:
     return md
 
 
+_MD = []
+
+
 def markdown(text: str) -> Markup:
     # markdown-it-py escapes every character of the source it does not turn into markup (html off)
     return Markup(markdown_renderer().render(text))
+
+
+def markdown_inline(text) -> Markup:
+    """Schema prose (a description, a category's label): `code` and *emphasis*, on one line."""
+    if not _MD:
+        _MD.append(MarkdownIt("commonmark", {"html": False}))
+    return Markup(_MD[0].renderInline(str(text)))
 
 
 _ENVS = {}
@@ -198,6 +208,7 @@ def environment() -> jinja2.Environment:
         env.filters["frag"] = frag
         env.filters["urlq"] = lambda v: urlquote(str(v), safe="")
         env.filters["css_string"] = css_string
+        env.filters["md"] = markdown_inline
         _ENVS[AUTOESCAPE] = env
     return _ENVS[AUTOESCAPE]
 
@@ -550,7 +561,7 @@ class Site:
 
     def table_page(self, t) -> str:
         root = "../"
-        shown = set(t.default_columns(self.tables))
+        shown, dates = set(t.default_columns(self.tables)), set(t.dates())
         columns = []
         for i, f in enumerate(t.fields):
             desc = " ".join(str(f.get("description", "")).split())
@@ -558,6 +569,7 @@ class Site:
             mean = sum(filled) / len(filled) if filled else 0
             columns.append({"i": i, "name": f["name"], "type": f.get("type", "string"), "desc": desc, "ftitle": f.get("title", ""),
                             "width": "ww" if mean > 90 else "w" if mean > 30 else "", "shown": f["name"] in shown,
+                            "date": f["name"] in dates or f.get("type") == "date",
                             "cats": list(t.cats.get(f["name"], {}).items()), "anchor": f"{CHROME_IDS}c-{anchor_id(f['name'])}"})
         filters, attrs = self.filters(t)
         first = t.pk[0] if t.pk else None
@@ -824,7 +836,12 @@ class Site:
 
     def codebook_page(self) -> str:
         text = (self.pkg.root / CODEBOOK).read_text(encoding="utf-8")
-        return self.render("codebook.html", "", here="codebook.html", title=f"Codebook – {self.short}", body=markdown(text))
+        # its opening (title and how it is made), a list of its tables, then the tables
+        i = text.find("\n## ")
+        head, rest = (text[:i], text[i:]) if i >= 0 else (text, "")
+        return self.render("codebook.html", "", here="codebook.html", title=f"Codebook – {self.short}",
+                           head=markdown(head), body=markdown(rest),
+                           tables=[t for t in self.tables if re.search(rf"^## {re.escape(t)}$", rest, re.M)])
 
 
 # ------------------------------------------------------------------ figures and files
