@@ -45,6 +45,7 @@ Deterministic: no clocks, no absolute paths, files in sorted order, so two build
 byte-identical. No network, no external fonts or scripts. The article's text is never read: pages
 show only the quotes and locators of the tables."""
 import hashlib
+import html
 import json
 import os
 import re
@@ -633,7 +634,8 @@ class Site:
         v = row.get(VERDICT, "")
         sec = {"badge": Cell("badge", v or "no verdict", cls=f"v-{css_name(v) or 'none'}"),
                "label": t.cats.get(VERDICT, {}).get(v, "") or "not checked against the record",
-               "pairs": [], "more": [], "figs": [], "from": "", "contra": [], "none": False}
+               "pairs": [], "more": [], "figs": [], "from": "", "contra": [], "none": False,
+               "same": t.cats.get(VERDICT, {}).get(v, "") if v else "–"}   # a verdict with no verified value: its meaning
         for s, stated, values, _ in t.pairs():
             ver = [x for x in values if x.endswith("_verified")]
             if ver:
@@ -847,7 +849,6 @@ class Site:
 # ------------------------------------------------------------------ figures and files
 def svg_info(data: bytes):
     """(alt, caption, width, height) of an SVG: its <title> or first <text>, its second <text>."""
-    import html
     text = data.decode("utf-8", "replace")
     texts = [html.unescape(re.sub(r"<[^>]+>", "", t)).strip() for t in re.findall(r"<text\b[^>]*>(.*?)</text>", text, re.S)]
     title = re.search(r"<title\b[^>]*>(.*?)</title>", text, re.S)
