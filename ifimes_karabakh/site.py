@@ -85,8 +85,10 @@ MAX_LISTED = 40                  # rows listed per foreign key on a row page; be
 ROW_ROOT = "../../"              # from a row page (rows/<table>/<id>.html) to the site's root
 CHROME_IDS = "__"                # prefix of the page's own ids, so that no row ID can clash
 CODEBOOK = "docs/codebook.md"
-# The release files, in the order the downloads list them: (suffix after the release name, what
-# it is). release.py names them; a new format (Parquet, ...) is one line here.
+# The release files, in the order the downloads list them: (what follows the release name, what
+# it is); `{table}` in it stands for each table's name (a file per table, listed with the table).
+# release.py names the release; a new format is one line here, e.g. Parquet:
+#     ("-{table}.parquet", "the table as Parquet, with the types of its Table Schema"),
 RELEASE_FORMATS = (
     (".zip", "the CSVs, datapackage.json, the schemas, the codebook, the figures, README, CHANGELOG, "
              "CITATION.cff and the licences, under one top folder; reproducible (two builds of a commit are byte-identical)"),
@@ -337,6 +339,7 @@ class Site:
         self.claims = next((t for t in self.tables.values() if VERDICT in t.cats), None)
         self.short = str(self.dp.get("title", self.pkg.name)).split(":")[0].strip() or self.pkg.name
         self.has_codebook = (self.pkg.root / CODEBOOK).is_file()
+        self.releases, self.sums = [], None   # the release files (release_files), set by render()
 
     # ---------------------------------------------------------- lookups
     def lookup(self, table, fields, values):
@@ -475,18 +478,21 @@ class Site:
                 if (self.pkg.root / rel).is_file()]
 
     def release_files(self, release_dir):
-        """[{name, what, href, sha256, size}] for RELEASE_FORMATS: linked when the file is in
-        release_dir (copied to release/), else listed as what `./dp release` builds."""
+        """([{name, what, table, href, sha256, size, data}], SHA256SUMS bytes or None) for
+        RELEASE_FORMATS: linked when the file is in release_dir (copied to release/), else named as
+        what `./dp release` builds (a file per table: named once, as its pattern)."""
         stem = release_name(self.dp)
         out = []
         for suffix, what in RELEASE_FORMATS:
-            name = stem + suffix
-            path = Path(release_dir) / name if release_dir else None
-            found = path is not None and path.is_file()
-            data = path.read_bytes() if found else b""
-            out.append({"name": name, "what": what, "href": f"release/{name}" if found else "",
-                        "sha256": hashlib.sha256(data).hexdigest() if found else "", "size": nice_bytes(len(data)) if found else "",
-                        "data": data if found else None})
+            per_table = "{table}" in suffix
+            for table in (self.tables if per_table else [None]):
+                name = stem + (suffix.replace("{table}", table) if per_table else suffix)
+                path = Path(release_dir) / name if release_dir else None
+                data = path.read_bytes() if path is not None and path.is_file() else None
+                out.append({"name": name, "what": what, "table": table, "pattern": stem + suffix.replace("{table}", "<table>"),
+                            "href": f"release/{name}" if data is not None else "", "data": data,
+                            "sha256": hashlib.sha256(data).hexdigest() if data is not None else "",
+                            "size": nice_bytes(len(data)) if data is not None else ""})
         sums = Path(release_dir) / SUMS if release_dir else None
         return out, (sums.read_bytes() if sums is not None and sums.is_file() and any(f["href"] for f in out) else None)
 
@@ -579,6 +585,7 @@ class Site:
             cells = [self.cell(t, name, row, root) for name in t.names]
             rows.append({"anchor": t.anchors[id(row)], "cells": cells, "attrs": [(a, values[j]) for a, values in attrs]})
         return self.render("table.html", root, title=f"{t.name} – {self.short}", t=t, columns=columns, rows=rows,
+                           releases=[r for r in self.releases if r["table"] == t.name and r["href"]],
                            filters=filters, first=first, n=len(t.rows), hidden=[c["i"] for c in columns if not c["shown"]],
                            has_codebook=self.has_codebook)
 
@@ -874,7 +881,7 @@ def render(ds: Dataset, release_dir=None) -> dict:
                 files[f"figures/{p.name}"] = data
                 alt, caption, w, h = svg_info(data)
                 figures.append({"name": p.name, "alt": alt or p.stem, "caption": caption or alt or p.stem, "w": w, "h": h})
-    releases, sums = site.release_files(release_dir)
+    site.releases, site.sums = releases, sums = site.release_files(release_dir)
     for r in releases:
         if r["data"] is not None:
             files[f"release/{r['name']}"] = r["data"]

@@ -237,6 +237,26 @@ def test_the_release_files_are_linked_with_their_checksums(dataset, tmp_path):
     assert "release/SHA256SUMS" not in site.render(dataset, tmp_path / "none")   # no release file: no checksums either
 
 
+def test_a_release_format_per_table_is_one_line(dataset, tmp_path, monkeypatch):
+    """A Parquet file per table (issue 18) added as one entry: linked beside its table's CSV and on
+    its table page when the release holds it; named once, as a pattern, when it does not."""
+    monkeypatch.setattr(site, "RELEASE_FORMATS", site.RELEASE_FORMATS + (("-{table}.parquet", "the table as Parquet"),))
+    stem = release_name(dataset.descriptor)
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    (dist / f"{stem}-claims.parquet").write_bytes(b"PAR1")
+    files = site.render(dataset, dist)
+    index, table = files["index.html"].decode("utf-8"), files["tables/claims.html"].decode("utf-8")
+    assert files[f"release/{stem}-claims.parquet"] == b"PAR1" and f"release/{stem}-events.parquet" not in files
+    n = len(csv_rows(REPO, "claims"))
+    assert f'data/claims.csv</a> ({n:,} rows), <a href="release/{stem}-claims.parquet" download>' in index
+    assert f'<a href="../release/{stem}-claims.parquet" download>{stem}-claims.parquet</a>' in table
+    assert f"<code>{stem}-&lt;table&gt;.parquet</code>, for each table" in index
+    assert "parquet" not in files["tables/events.html"].decode("utf-8")
+    bare = site.render(dataset, tmp_path / "none")["index.html"].decode("utf-8")
+    assert f"<code>{stem}-&lt;table&gt;.parquet</code>, for each table: the table as Parquet (not part of this build of the site)" in bare
+
+
 def test_the_articles_text_is_never_reproduced(built):
     """Only quotes and locators: no long paragraph of the article is on any page, unless a table
     itself holds it as a value (sources.footnote_text holds the footnotes)."""
