@@ -311,6 +311,9 @@ def test_a_hostile_cell_in_every_table_shows_as_text_on_every_page_type(hostile,
     assert EVIL in words("codebook.html") and "<b>bold</b>" in words("codebook.html")
     referrer = next(r["party_id"] for r in csv_rows(pkg, "mentions") if r["party_id"] == where["parties"][0])
     assert where["parties"][1] in words(f"rows/parties/{site.file_name(referrer)}.html")
+    timeline = (out / "rows" / "territories" / f"{TERRITORY}.html").read_text(encoding="utf-8")   # a controller's name in it
+    controllers = {r["controller_party_id"] for r in csv_rows(pkg, "territory_control") if r["territory_id"] == TERRITORY}
+    assert where["parties"][0] in controllers and "tl-bar" in timeline and where["parties"][1] in Page(timeline).words
     ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', (out / "index.html").read_text(encoding="utf-8"), re.S).group(1)
     assert "<" not in ld and json.loads(ld)["isBasedOn"][0]["name"] == where["sources"][1]
     assert set(where) == set(tables)
