@@ -717,14 +717,17 @@ def test_axe_finds_no_violation(served, browser, claim_id):
     party = csv_rows(REPO, "parties")[0]["party_id"]
     pages = ["index.html", "tables/claims.html", "tables/territory_control.html", f"rows/claims/{site.file_name(claim_id)}.html",
              "verdicts.html", "codebook.html", f"rows/parties/{site.file_name(party)}.html", f"rows/territories/{TERRITORY}.html"]
-    w = Watch(browser)
-    found = []
-    for rel in pages:
-        res = axe.run(w.goto(served + rel))
-        for v in res.response["violations"]:
-            found.append(f"{rel}: {v['id']} ({v['impact']}): {v['help']}: {[n['target'] for n in v['nodes'][:3]]}")
+    found, problems = [], []
+    for width, rels in ((1280, pages), (390, ["tables/claims.html", f"rows/territories/{TERRITORY}.html"])):  # and the phone's cards
+        w = Watch(browser, viewport={"width": width, "height": 844})
+        for rel in rels:
+            res = axe.run(w.goto(served + rel))
+            for v in res.response["violations"]:
+                found.append(f"{rel} at {width}px: {v['id']} ({v['impact']}): {v['help']}: {[n['target'] for n in v['nodes'][:3]]}")
+        problems += w.problems
+        w.page.close()
     assert not found, found
-    assert not w.problems
+    assert not problems
 
 
 def test_screenshots_at_desktop_and_phone_width(built, browser, claim_id):
