@@ -628,6 +628,8 @@ def test_the_column_chooser_and_a_foreign_key_filter_work(built, browser):
     claims = csv_rows(REPO, "claims")
     authority = {r["source_id"]: r["authority"] for r in csv_rows(REPO, "sources")}
     page = w.goto(built.out.as_uri() + "/tables/claims.html")
+    box = page.locator("table.data thead th").nth(load_package(REPO).resource("claims").fields.index("verdict")).bounding_box()
+    assert box["x"] + box["width"] <= 1280, "the verdict column is off-screen at 1280 px"
     value = authority[next(r["verdict_source_id"] for r in claims if r["verdict_source_id"])]
     page.get_by_label("authority of verdict_source_id", exact=True).select_option(value)
     assert shown.count() == sum(authority.get(r["verdict_source_id"]) == value for r in claims) > 0
