@@ -298,17 +298,21 @@ class Table:
         return out
 
     def default_columns(self, tables) -> list:
-        """The columns a table page shows before the reader chooses: the key, the label, the
-        verdict, the stated and verified values and the dates always; then, up to DEFAULT_COLUMNS,
-        the enums that classify the row and its foreign keys to other tables than the sources."""
+        """The columns a table page shows before the reader chooses: the key, the label (for rows
+        without one and without a page of their own, the quote), the verdict, the stated and verified values (and a
+        figure's `value`) and the dates always; then, up to DEFAULT_COLUMNS, the enums that
+        classify the row (not the qualifiers `*_precision`, `*_basis`, nor a source's own words
+        `*_as_stated`) and its foreign keys to other tables than the sources."""
         must = list(self.pk) + ([self.label_col] if self.label_col else [])
+        if not self.label_col and not self.paged and "quote" in self.field:
+            must.append("quote")   # rows with no page of their own (claim_sources, mentions, ...): their quote says what they record
         must += [VERDICT] if VERDICT in self.cats else []
         for s, stated, values, _ in self.pairs():
-            ver = [v for v in values if v.endswith("_verified")]
-            if ver:
+            ver = [v for v in values if v.endswith("_verified")] or ([s] if s == "value" and s in self.field else [])
+            if ver:   # the source's words and the checked value (or the value of a figure)
                 must += [stated, *ver]
         must += self.dates()
-        more = [f for f in self.cats if not f.endswith(_QUALIFIER)]
+        more = [f for f in self.cats if not f.endswith(_QUALIFIER) and not f.endswith("_as_stated")]
         more += [f for f, (target, _) in self.fk_of.items() if target != SOURCES and target in tables]
         chosen = list(dict.fromkeys(must))
         for f in more:

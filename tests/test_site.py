@@ -345,6 +345,12 @@ def test_a_table_page_shows_the_columns_that_matter_first(built):
     assert "quote" not in shown and "start_start" not in shown and len(shown) == 7
     shown, _ = hidden("events")
     assert {"event_id", "description", "date"} <= set(shown) and "note" not in shown
+    shown, _ = hidden("figures")
+    assert {"value_as_stated", "value"} <= set(shown)                       # a figure's own words and its value
+    shown, _ = hidden("claim_sources")
+    assert shown == ["claim_id", "source_id", "role", "quote"]              # no label, no pages: the quote says it
+    shown, _ = hidden("agreements")
+    assert "kind" in shown and "kind_as_stated" not in shown and "date_precision" not in shown
     page = (built.out / "tables" / "claims.html").read_text(encoding="utf-8")
     assert "<noscript><style>" in page   # without JavaScript every column shows
 
