@@ -648,8 +648,6 @@ external("control_sources", "source_id")
 
 # ------------------------------------------------------------------ control: extent and backer; memberships: basis
 external("territory_control", "extent_source_id", when="extent")
-required_when("territory_control", "backer_role", "a backer_party_id needs its backer_role and backer_source_id", ("backer_party_id", "backer_source_id"),
-              lambda df: df["backer_party_id"] != "")
 
 
 @rule("territory_control", "backer_party_id", "backer", "backer_role and backer_source_id go with backer_party_id (expected all three or none)",
