@@ -713,6 +713,12 @@ def evidence_not_after_assessment(df, ctx):
 
 
 external("forecast_assessments", "source_id")
+
+
+@rule("forecast_assessments", "assessment_id", "key", "assessment_id must be the claim_id and the as_of day joined by a hyphen (one assessment per forecast and day)",
+      uses=("claim_id", "as_of"))
+def assessment_id_names_claim_and_day(df, ctx):
+    return df["assessment_id"] == df["claim_id"] + "-" + df["as_of"]
 ASSESSMENTS = ("forecast_assessments.claim_id", "forecast_assessments.as_of", "forecast_assessments.outcome", "forecast_assessments.source_id", "forecast_assessments.quote",
                "forecast_assessments.value_verified")
 

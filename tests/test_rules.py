@@ -509,6 +509,13 @@ def test_assessment_of_a_forecast_and_evidence_date():
                    {"evidence_date": "2026-12-05", "as_of": "2026-12-04"}]) == [True, True, False]
 
 
+def test_assessment_id_names_claim_and_day():
+    r = one("forecast_assessments.assessment_id:assessment_id_names_claim_and_day(claim_id,as_of)")
+    rows = [{"assessment_id": "f1-2026-12-04", "claim_id": "f1", "as_of": "2026-12-04"}, {"assessment_id": "f1-2026-12-04", "claim_id": "f1", "as_of": "2025-01-01"},
+            {"assessment_id": "f2-2026-12-04", "claim_id": "f1", "as_of": "2026-12-04"}]
+    assert run(r, rows) == [True, False, False]
+
+
 def test_assessed_at_the_common_date():
     r = one("claims.as_of:assessed_at_the_common_date(claim_id,kind,outcome,value_verified,verdict_source_id,verdict_quote)")
     fa = pd.DataFrame([{"claim_id": "f1", "as_of": "2026-12-04", "outcome": "open", "source_id": "un-doc", "quote": "q", "value_verified": "v"},
