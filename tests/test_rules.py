@@ -523,8 +523,9 @@ def test_assessed_at_the_common_date():
                        {"claim_id": "f2", "as_of": "2025-01-01", "outcome": "open", "source_id": "un-doc", "quote": "q", "value_verified": "v"}])
     good = {"claim_id": "f1", "kind": "forecast", "as_of": "2026-12-04", "outcome": "open", "value_verified": "v", "verdict_source_id": "un-doc", "verdict_quote": "q"}
     rows = [good, {**good, "outcome": "fulfilled"}, {**good, "as_of": "2025-01-01", "outcome": "fulfilled", "value_verified": "v0", "verdict_quote": "q0"},
-            {**good, "claim_id": "f2", "as_of": "2025-01-01"}, {**good, "verdict_quote": "other"}, {"claim_id": "c1", "kind": "fact"}]
-    assert run(r, rows, ctx(forecast_assessments=fa)) == [True, False, False, False, False, True]
+            {**good, "claim_id": "f2", "as_of": "2025-01-01"}, {**good, "verdict_quote": "other"}, {"claim_id": "c1", "kind": "fact"},
+            {**good, "as_of": "2025-01-01"}]
+    assert run(r, rows, ctx(forecast_assessments=fa)) == [True, False, False, False, False, True, False]
 
 
 def test_every_rule_has_a_case():
