@@ -495,7 +495,7 @@ def scorecard(pkg):
     top = max([*now.values(), *before.values(), 1])
     label_w, bar_w, row_h, y0 = 130, 420, 42, 46
     body = [f'<text x="10" y="22" font-size="14" font-weight="bold">Forecasts of the article by outcome, as of {common}</text>',
-            f'<text x="10" y="38" fill="#555">thick bar: as of {common}; thin bar: at each forecast\'s first assessment</text>']
+            f'<text x="10" y="38" fill="#555">thick bar: as of {common}; thin bar: at each forecast\'s first assessment. Source: data/forecast_assessments.csv</text>']
     for i, o in enumerate(outcomes):
         y = y0 + i * row_h
         n, b = now.get(o, 0), before.get(o, 0)
