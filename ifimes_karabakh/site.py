@@ -312,8 +312,9 @@ class Table:
             if ver:   # the source's words and the checked value (or the value of a figure)
                 must += [stated, *ver]
         must += self.dates()
-        more = [f for f in self.cats if not f.endswith(_QUALIFIER) and not f.endswith("_as_stated")]
-        more += [f for f, (target, _) in self.fk_of.items() if target != SOURCES and target in tables]
+        more = [f for f in self.names  # in the schema's order, which puts first what names the row
+                if (f in self.cats and not f.endswith(_QUALIFIER) and not f.endswith("_as_stated"))
+                or (f in self.fk_of and self.fk_of[f][0] != SOURCES and self.fk_of[f][0] in tables)]
         chosen = list(dict.fromkeys(must))
         for f in more:
             if len(chosen) >= DEFAULT_COLUMNS:
@@ -423,7 +424,9 @@ class Site:
                 kind = "v" if name == VERDICT else "b"
                 return Cell("badge", v, cls=f"{kind}-{css_name(v)}", title=label if not long else "",
                             label=label if long else "", long=long)
-            return Cell("enum", v, title=label if not long else "", label=label if long else "", long=long)
+            # no title in a table: the meanings are listed once, under the table's columns (a title
+            # on every cell would repeat them on every row)
+            return Cell("enum", v, label=label if long else "", long=long)
         if URL.match(v):
             return Cell("url", v, href=v)
         parts = v.split()
@@ -771,6 +774,8 @@ class Site:
                         rows_end.append(0)
                     rows_end[row_no] = bar["left"] + bar["width"]
                     bar["row"] = row_no
+                if not bars and not undated:
+                    continue   # no period of this view points here
                 lane_list.append({"name": lane, "label": src.cats.get(VIEW, {}).get(lane, ""), "bars": bars, "undated": undated,
                                   "rows": max(len(rows_end), 1)})
             step = next((s for s in (1, 2, 5, 10, 20, 50, 100) if (hi.year - lo.year + 1) / s <= 8), 500)
