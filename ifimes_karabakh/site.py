@@ -467,6 +467,13 @@ class Site:
         return {"id": ARTICLE_ID, "title": row.get("title") or ARTICLE_ID, "url": self.url_of(src, row),
                 "publisher": row.get("publisher", ""), "date": row.get("date", "")}
 
+    def article_day(self):
+        """The last possible day of the article's date (its row's `date_end`), or None."""
+        src = self.tables.get(SOURCES)
+        art = self.lookup(SOURCES, src.pk, (ARTICLE_ID,)) if src is not None and len(src.pk) == 1 else None
+        day = (art or {}).get("date_end") or (art or {}).get("date_start")
+        return date.fromisoformat(day) if day else None
+
     def verdict_counts(self):
         c = self.claims
         n = Counter(r.get(VERDICT, "") for r in c.rows)
@@ -734,9 +741,10 @@ class Site:
             if not dated:
                 continue
             days = [date.fromisoformat(r[f]) for r in dated for f in ("start_start", "start_end", "end_start", "end_end") if r.get(f)]
-            # from the first day of the first year to a little after the last day, so that a period
-            # with no recorded end still shows as a bar
-            lo, last = date(min(days).year, 1, 1), max(days)
+            # from the first day of the first year to a little after the last day, and at least to
+            # the article's date: a period with no recorded end runs to the edge, as of the article
+            asof = self.article_day()
+            lo, last = date(min(days).year, 1, 1), max(days + ([asof] if asof else []))
             hi = last + timedelta(days=max(31, (last - lo).days // 25))
             span = (hi - lo).days or 1
             pct = lambda d: round(100 * (d - lo).days / span, 2)  # noqa: E731
@@ -781,7 +789,7 @@ class Site:
             step = next((s for s in (1, 2, 5, 10, 20, 50, 100) if (hi.year - lo.year + 1) / s <= 8), 500)
             years = range(lo.year, hi.year + 1, step)   # from the first year, so the axis says where it starts
             ticks = [{"year": y, "left": pct(date(y, 1, 1))} for y in years if pct(date(y, 1, 1)) <= 93]  # a label at the edge would spill over
-            out.append({"table": src.name, "by": ", ".join(own), "lanes": lane_list, "ticks": ticks,
+            out.append({"table": src.name, "by": ", ".join(own), "lanes": lane_list, "ticks": ticks, "asof": asof,
                         "from": lo.isoformat(), "to": hi.isoformat()})
         return out
 

@@ -395,6 +395,20 @@ def test_a_territory_with_control_periods_has_its_timeline(built):
     assert "tl-bar" not in (built.out / "rows" / "territories" / f"{site.file_name(none)}.html").read_text(encoding="utf-8")
 
 
+def test_a_period_with_no_recorded_end_runs_to_the_articles_date(built):
+    """The chart reaches at least the article's date: a period known only as "since 1993" is drawn
+    to 2020, not to the end of 1993."""
+    rows = csv_rows(REPO, "territory_control")
+    article_day = next(r for r in csv_rows(REPO, "sources") if r["source_id"] == ARTICLE_ID)["date_end"]
+    party = next(r["controller_party_id"] for r in rows if r["start_start"] and not r["end_end"]
+                 and all(not x["end_end"] for x in rows if x["controller_party_id"] == r["controller_party_id"]))
+    page = (built.out / "rows" / "parties" / f"{site.file_name(party)}.html").read_text(encoding="utf-8")
+    section = page.split('<section class="timeline">')[1].split("</section>")[0]
+    widths = [float(w) for w in re.findall(r'class="tl-bar[^"]*" style="left: [\d.]+%; width: ([\d.]+)%', section)]
+    assert widths and all(w > 50 for w in widths), widths
+    assert f"the article's date ({article_day})" in text_of(section)
+
+
 def test_a_partys_control_periods_carry_their_dates(built):
     r = next(r for r in csv_rows(REPO, "territory_control") if r["start"] and r["end"])
     page = (built.out / "rows" / "parties" / f"{site.file_name(r['controller_party_id'])}.html").read_text(encoding="utf-8")
