@@ -103,14 +103,18 @@ class Page(HTMLParser):
         return " ".join("".join(self.text).split())
 
 
-def injected(out: Path) -> list:
-    """What a hostile cell did to the built site: a <script> that is neither site.js nor the JSON-LD
-    block, a JSON-LD block that is not JSON, an attribute name no template writes."""
+def pages_of(files: dict) -> dict:
+    """The HTML pages of a rendered site (site.render), as text."""
+    return {rel: data.decode("utf-8") for rel, data in files.items() if rel.endswith(".html")}
+
+
+def injected(pages: dict) -> list:
+    """What a hostile cell did to the rendered site: a <script> that is neither site.js nor the
+    JSON-LD block, a JSON-LD block that is not JSON, an attribute name no template writes."""
     problems = []
     allowed = {w for p in site.TEMPLATES.glob("*.html") for w in re.findall(r"[a-z][a-z0-9-]*", p.read_text(encoding="utf-8"))}
-    for path in sorted(out.rglob("*.html")):
-        page = Page(path.read_text(encoding="utf-8"))
-        rel = path.relative_to(out).as_posix()
+    for rel, text in sorted(pages.items()):
+        page = Page(text)
         for attrs, body in page.scripts:
             if attrs.get("type") == "application/ld+json":
                 try:
@@ -234,7 +238,14 @@ def test_the_release_files_are_linked_with_their_checksums(dataset, tmp_path):
     assert not any(rel.endswith("0.0.1.sqlite") for rel in files)
     assert 'href="release/SHA256SUMS"' in page
     assert [s for s, _ in site.RELEASE_FORMATS] == [".zip", ".sqlite"]
-    assert "release/SHA256SUMS" not in site.render(dataset, tmp_path / "none")   # no release file: no checksums either
+    assert 'href="release/SHA256SUMS"' not in landing(dataset, tmp_path / "none")   # no release file: no checksums either
+
+
+def landing(ds, release_dir) -> str:
+    """The landing page alone, for a release folder (what render() writes as index.html)."""
+    s = site.Site(ds)
+    s.releases, s.sums = s.release_files(release_dir)
+    return s.index([], s.releases, s.sums)
 
 
 def test_a_release_format_per_table_is_one_line(dataset, tmp_path, monkeypatch):
@@ -245,15 +256,16 @@ def test_a_release_format_per_table_is_one_line(dataset, tmp_path, monkeypatch):
     dist = tmp_path / "dist"
     dist.mkdir()
     (dist / f"{stem}-claims.parquet").write_bytes(b"PAR1")
-    files = site.render(dataset, dist)
-    index, table = files["index.html"].decode("utf-8"), files["tables/claims.html"].decode("utf-8")
-    assert files[f"release/{stem}-claims.parquet"] == b"PAR1" and f"release/{stem}-events.parquet" not in files
+    s = site.Site(dataset)
+    s.releases, s.sums = s.release_files(dist)
+    index, table = s.index([], s.releases, s.sums), s.table_page(s.tables["claims"])
+    assert [r["name"] for r in s.releases if r["data"] == b"PAR1"] == [f"{stem}-claims.parquet"]   # what render() copies
     n = len(csv_rows(REPO, "claims"))
     assert f'data/claims.csv</a> ({n:,} rows), <a href="release/{stem}-claims.parquet" download>' in index
     assert f'<a href="../release/{stem}-claims.parquet" download>{stem}-claims.parquet</a>' in table
     assert f"<code>{stem}-&lt;table&gt;.parquet</code>, for each table" in index
-    assert "parquet" not in files["tables/events.html"].decode("utf-8")
-    bare = site.render(dataset, tmp_path / "none")["index.html"].decode("utf-8")
+    assert "parquet" not in s.table_page(s.tables["events"])
+    bare = landing(dataset, tmp_path / "none")
     assert f"<code>{stem}-&lt;table&gt;.parquet</code>, for each table: the table as Parquet (not part of this build of the site)" in bare
 
 
@@ -293,37 +305,36 @@ def hostile(tmp_path_factory):
     return pkg, where
 
 
-def test_a_hostile_cell_in_every_table_shows_as_text_on_every_page_type(hostile, tmp_path):
+def test_a_hostile_cell_in_every_table_shows_as_text_on_every_page_type(hostile):
     pkg, where = hostile
-    out = site.build(Dataset.load(pkg), tmp_path / "site").out
-    assert not injected(out)
+    pages = pages_of(site.render(Dataset.load(pkg)))
+    assert not injected(pages)
 
     def words(rel):
-        return Page((out / rel).read_text(encoding="utf-8")).words
+        return Page(pages[rel]).words
 
     tables = {r.name: r for r in load_package(pkg).resources}
     for name, (key, value) in where.items():
         assert value in words(f"tables/{name}.html"), name
-        if (out / "rows" / name).is_dir():
+        if any(rel.startswith(f"rows/{name}/") for rel in pages):
             assert value in words(f"rows/{name}/{site.file_name(key)}.html"), name
     assert where["sources"][1] in words("index.html")                 # the article's title
     assert where["claims"][1] in words("verdicts.html")
     assert EVIL in words("codebook.html") and "<b>bold</b>" in words("codebook.html")
     referrer = next(r["party_id"] for r in csv_rows(pkg, "mentions") if r["party_id"] == where["parties"][0])
     assert where["parties"][1] in words(f"rows/parties/{site.file_name(referrer)}.html")
-    timeline = (out / "rows" / "territories" / f"{TERRITORY}.html").read_text(encoding="utf-8")   # a controller's name in it
+    timeline = pages[f"rows/territories/{TERRITORY}.html"]   # a controller's name in it
     controllers = {r["controller_party_id"] for r in csv_rows(pkg, "territory_control") if r["territory_id"] == TERRITORY}
     assert where["parties"][0] in controllers and "tl-bar" in timeline and where["parties"][1] in Page(timeline).words
-    ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', (out / "index.html").read_text(encoding="utf-8"), re.S).group(1)
+    ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', pages["index.html"], re.S).group(1)
     assert "<" not in ld and json.loads(ld)["isBasedOn"][0]["name"] == where["sources"][1]
     assert set(where) == set(tables)
 
 
-def test_without_autoescape_the_hostile_cell_check_fails(hostile, tmp_path, monkeypatch):
+def test_without_autoescape_the_hostile_cell_check_fails(hostile, monkeypatch):
     """Breaking the site on purpose: with autoescape off, the check above finds the injected script."""
     monkeypatch.setattr(site, "AUTOESCAPE", False)
-    out = site.build(Dataset.load(hostile[0]), tmp_path / "site").out
-    found = injected(out)
+    found = injected(pages_of(site.render(Dataset.load(hostile[0]))))
     assert any("injected script" in p for p in found), found[:5]
     assert any(p.startswith("tables/") for p in found) and any(p.startswith("rows/") for p in found)
 
@@ -445,17 +456,17 @@ def test_new_tables_and_columns_need_no_change_to_the_code(tmp_path):
     cs["fields"].append({"name": "confidence", "description": "How sure", "categories": [{"value": "high", "label": "very sure"}]})
     (pkg / "schemas" / "claims.schema.json").write_text(json.dumps(cs), encoding="utf-8")
 
-    out = site.build(Dataset.load(pkg), tmp_path / "site").out
-    table = (out / "tables" / "sightings.html").read_text(encoding="utf-8")
+    pages = pages_of(site.render(Dataset.load(pkg)))
+    table = pages["tables/sightings.html"]
     assert 'id="s-1"' in table and 'id="S_2/Ä"' in table and "hostile words" in table and 'data-col="3"' in table
-    assert not (out / "rows" / "sightings").exists()            # nothing points to a sighting: no pages
-    place = (out / "rows" / "places" / "shusha-town.html").read_text(encoding="utf-8")
+    assert not any(rel.startswith("rows/sightings/") for rel in pages)   # nothing points to a sighting: no pages
+    place = pages["rows/places/shusha-town.html"]
     assert "39.76" in place and "sightings, by <code>place_id</code> (2)" in place
     assert "A quote that stands out" in place and 'href="../../tables/sightings.html#s-1"' in place
     assert 'href="../../tables/sightings.html#S_2/%C3%84"' in place
-    back = (out / "rows" / "parties" / f"{site.file_name(party)}.html").read_text(encoding="utf-8")
+    back = pages[f"rows/parties/{site.file_name(party)}.html"]
     assert "sightings, by <code>party_id</code> (2)" in back and 'href="../places/shusha-town.html"' in back
-    claims_table = (out / "tables" / "claims.html").read_text(encoding="utf-8")
+    claims_table = pages["tables/claims.html"]
     assert ">confidence</label>" in claims_table and "very sure" in claims_table
     assert site.file_name("S 2/Ä") != site.file_name("s 2/ä") and "/" not in site.file_name("S 2/Ä")
 
