@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from pandera.errors import SchemaErrors
 
-from . import rules
+from . import geojson, rules
 from .article import Article, source_path
 from .csvread import read_table
 from .dataset import kept_texts
@@ -92,7 +92,23 @@ def validate(root) -> Result:
             res.notes.append(f"SKIPPED in {name(r.path)} ({why}): {'; '.join(what)}")
         if run:
             out += [p for p, _ in failures(rules.schema(r.name, run, ctx), t.frame, r.path, t.damaged, lambda check, col: check.title)]
+    check_files(pkg, usable, res)
     return res
+
+
+def check_files(pkg, usable, res):
+    """The resources that are not tables (GeoJSON): their shape and their references to the tables
+    (geojson.py); a referenced table that could not be read is noted, not checked."""
+    keys = {t: set(usable[t].iloc[:, 0]) for t in geojson.REFERENCES.values() if t in usable}
+    for f in pkg.files:
+        out = []
+        doc = geojson.read(pkg.root / f.path, f.path, out)
+        found, n = geojson.check(doc, f.path, keys) if doc is not None else ([], None)
+        res.problems += out + found
+        res.rows[f.path] = n
+        gone = sorted(set(geojson.REFERENCES.values()) - set(keys))
+        if gone and doc is not None:
+            res.notes.append(f"NOT CHECKED: references of {name(f.path)} to {', '.join(gone)} (not readable)")
 
 
 def damaged_tokens(table):
