@@ -175,7 +175,7 @@ def in_kept_text(table, quote="quote", src="source_id"):
 
 def provenance(table, src="source_id"):
     """Every row's locator exists in its source, and its quote stands there verbatim."""
-    @rule(table, "locator", "locator", "locator does not exist in that source (expected pN or fnN of the article; ptN or whole for other documents)",
+    @rule(table, "locator", "locator", "locator does not exist in that source (expected pN or fnN of the article; ptN, rowN or whole for other documents)",
           uses=(src,), needs=SOURCE_KINDS, article=True)
     def locator_exists(df, ctx):
         kinds, art = ctx.source_kind, ctx.article
@@ -375,6 +375,14 @@ def hy_source(df, ctx):
 # coordinates inside the territory's country, on Natural Earth's borders (geo.py; "country" is COUNTRY above)
 rule(**geo.COORDINATES_RULE)(geo.coordinates_in_country)
 
+# what each gazetteer ID and point is, and where it comes from, go with it
+for _col, _with in (("geonames_feature", "geonames_id"), ("point_kind", "latitude"), ("longitude", "latitude")):
+    @rule("territories", _col, "required", f"{_col} and {_with} go together (expected both or neither)", uses=(_with,))
+    def goes_with(df, ctx, col=_col, other=_with):
+        return empty(df[col]) == empty(df[other])
+external("territories", "geonames_adm1_source_id", when="geonames_adm1_id")
+external("territories", "point_source_id", when="latitude")
+
 # ------------------------------------------------------------------ agreements and their parties
 for col in ("name_as_stated", "place_as_stated"):
     in_quote("agreements", col)
@@ -498,7 +506,10 @@ CONTRARY = value("claim_sources.role", "contrary")
 MIRROR = value("sources.authority", "mirror_or_copy")
 ONE_SIDED = value("sources.authority", "partisan_or_advocacy", "state_affiliated_media")
 SIDE_RECORDS = value("sources.authority", "partisan_or_advocacy", "state_affiliated_media", "official_record")
-CONFLICT_SIDES = {"azerbaijan", "armenia", "nagorno-karabakh-republic"}  # the parties to the conflict (parties.csv ids)
+# The parties to the conflict are the parties of conflict_parties.csv, in every role the UCDP ACD
+# codes (a side, or a state supporting a side with troops): a source on their side is not independent.
+SIDE_ROLES = value("conflict_parties.role", "side_a", "side_b", "secondary_side_a", "secondary_side_b")
+CONFLICT_PARTIES = ("conflict_parties.party_id", "conflict_parties.role")
 CLAIM_SOURCES = ("claim_sources.claim_id", "claim_sources.source_id", "claim_sources.role", "claim_sources.quote")
 AUTHORITY = ("sources.source_id", "sources.authority", "sources.alignment_party_id")
 
@@ -612,24 +623,29 @@ def _bound_sources(ctx):
     return out
 
 
-def _one_side(authority, alignment):
-    """A source that speaks for a party to the conflict, or a partisan one whose side is not known."""
-    return authority in SIDE_RECORDS and (alignment in CONFLICT_SIDES or (authority in ONE_SIDED and alignment == ""))
+def conflict_sides(ctx):
+    """The party_ids of conflict_parties.csv in one of SIDE_ROLES: the parties to the conflict."""
+    return {p for p, r in rows(ctx.tables["conflict_parties"], "party_id", "role") if r in SIDE_ROLES}
+
+
+def _one_side(authority, alignment, sides):
+    """A source that speaks for a party to the conflict (sides), or a partisan one whose side is not known."""
+    return authority in SIDE_RECORDS and (alignment in sides or (authority in ONE_SIDED and alignment == ""))
 
 
 for _bound in ("start", "end"):
     @rule("territory_control", _bound, "evidence",
           f"a recorded {_bound} needs its main source in control_sources.csv with the same date, and at least one source that is neither a copy nor partisan, "
-          "state-affiliated or official on the side of Azerbaijan, Armenia or the Nagorno-Karabakh Republic",
-          uses=("control_id", "view"), needs=CONTROL_SOURCES + AUTHORITY)
+          "state-affiliated or official on the side of a party to the conflict (conflict_parties.csv)",
+          uses=("control_id", "view"), needs=CONTROL_SOURCES + AUTHORITY + CONFLICT_PARTIES)
     def recorded_date_is_sourced(df, ctx, bound=_bound):
-        listed, auth = _bound_sources(ctx), _authority(ctx)
+        listed, auth, sides = _bound_sources(ctx), _authority(ctx), conflict_sides(ctx)
 
         def ok(c, v, d):
             if v != RECORDED or not d:
                 return True
             found = listed.get((c, bound), [])
-            neutral = [s for s, r, _ in found if r != DIFFERING and s in auth and auth[s][0] != MIRROR and not _one_side(*auth[s])]
+            neutral = [s for s, r, _ in found if r != DIFFERING and s in auth and auth[s][0] != MIRROR and not _one_side(*auth[s], sides)]
             return any(r == BOUND_MAIN and x == d for _, r, x in found) and bool(neutral)
         return series(df, (ok(*r) for r in rows(df, "control_id", "view", bound)))
 
@@ -646,8 +662,71 @@ def bound_dates_agree(df, ctx):
 
 external("control_sources", "source_id")
 
+# ------------------------------------------------------------------ the conflict (UCDP ACD) and its parties
+external("conflicts", "source_id")
+external("conflict_parties", "source_id")
+external("conflict_parties", "ucdp_actor_source_id", when="ucdp_actor_id")
+
+
+@rule("conflict_parties", "gwno_as_stated", "code", "the Gleditsch–Ward code the source gives differs from the party's gw_code in parties.csv",
+      uses=("party_id",), needs=("parties.party_id", "parties.gw_code"))
+def gwno_is_the_partys(df, ctx):
+    gw = dict(zip(ctx.column("parties", "party_id"), ctx.column("parties", "gw_code")))
+    return series(df, (not g or gw.get(p) == g for p, g in rows(df, "party_id", "gwno_as_stated")))
+
+
+# ------------------------------------------------------------------ value_sources: where an outside value of a row stands
+def _cell(ctx, resource, row_id, fname):
+    """The cell (its text), None when the table is not readable here (not checked), False when there is no such cell."""
+    t = ctx.tables.get(resource)
+    if t is None or len(t.columns) == 0:
+        return None
+    hit = t.index[t.iloc[:, 0] == row_id]
+    if fname not in t.columns or len(hit) != 1:
+        return False
+    return t.at[hit[0], fname]
+
+
+@rule("value_sources", "value", "stale", "value differs from the cell it documents, or no such cell (expected resource, row_id and field to name a cell that holds value)",
+      uses=("resource", "row_id", "field"))
+def value_is_the_cells(df, ctx):
+    return series(df, ((c := _cell(ctx, t, r, f)) is None or c == v for t, r, f, v in rows(df, "resource", "row_id", "field", "value")))
+
+
+@rule("value_sources", "quote", "quote", "value does not occur in the quote (whitespace and typographic quotes folded)", uses=("value",))
+def value_in_its_quote(df, ctx):
+    return series(df, (fold(v) in fold(q) for v, q in rows(df, "value", "quote")))
+
+
+@rule("value_sources", "source_id", "source", "source is not one the documented row cites in a *_source_id column", uses=("resource", "row_id", "field"))
+def source_is_the_rows(df, ctx):
+    def ok(t, r, s):
+        frame = ctx.tables.get(t)
+        if frame is None or len(frame.columns) == 0:
+            return True
+        hit = frame[frame.iloc[:, 0] == r]
+        return len(hit) == 1 and s in {hit.iloc[0][c] for c in frame.columns if c.endswith("_source_id")}
+    return series(df, (ok(*x) for x in rows(df, "resource", "row_id", "source_id")))
+
+
+external("value_sources", "source_id")
+
+
+def documented(table, key, col):
+    """Every value of col has its row in value_sources.csv (its locator and verbatim quote); key is the table's ID column."""
+    @rule(table, col, "evidence", "value without its row in value_sources.csv (expected its source's locator and verbatim quote there)",
+          uses=(key,), needs=("value_sources.resource", "value_sources.row_id", "value_sources.field"))
+    def documented_value(df, ctx, table_key=key):
+        vs = ctx.tables["value_sources"]
+        have = {(r, f) for t, r, f in rows(vs, "resource", "row_id", "field") if t == table}
+        return series(df, (not v or (k, col) in have for k, v in rows(df, table_key, col)))
+
+
+documented("territories", "territory_id", "geonames_adm1_id")
+
 for _table in ("parties", "territories", "agreements", "agreement_parties", "memberships", "territory_control", "resolutions",
-               "events", "event_parties", "provisions", "figures", "mentions", "claims", "claim_sources", "control_sources", "statement_points"):
+               "events", "event_parties", "provisions", "figures", "mentions", "claims", "claim_sources", "control_sources", "statement_points",
+               "conflicts", "conflict_parties", "value_sources"):
     provenance(_table)
 
 
