@@ -169,7 +169,8 @@ def keys_block(pkg):
     for r in pkg.resources:
         rows = read_rows(pkg, r)
         for f in r.fields:
-            if f in ("pax_id", "iso3", "iso3166_code", "wikidata_qid", "cow_code", "gw_code", "geonames_id", "latitude", "name_hy", "canonical_party_id"):
+            if f in ("pax_id", "iso3", "iso3166_code", "wikidata_qid", "cow_code", "gw_code", "geonames_id", "geonames_adm1_id", "latitude", "name_hy", "canonical_party_id",
+                     "ucdp_conflict_id", "ucdp_actor_id"):
                 out.append(f"| `{r.name}` | `{f}` | {sum(1 for x in rows if x[f])} | {len(rows)} |")
     return "\n".join(out)
 

@@ -17,7 +17,7 @@ from .descriptor import read_json
 from .report import Problem, show
 
 GEOMETRIES = {"Polygon": 1, "MultiPolygon": 2}  # how many list levels above a ring
-REFERENCES = {"territory_id": "territories", "source_id": "sources"}  # property -> the table whose first column it names
+REFERENCES = {"territory_id": ("territories", "territory_id"), "source_id": ("sources", "source_id")}  # property -> (table, key column) it names
 
 
 def read(path, rel: str, out: list):
@@ -66,7 +66,7 @@ def check(doc, rel: str, keys: dict) -> tuple[list, int]:
             continue
         props = f.get("properties")
         props = props if isinstance(props, dict) else {}
-        for prop, table in REFERENCES.items():
+        for prop, (table, _) in REFERENCES.items():
             v = props.get(prop)
             if not isinstance(v, str) or not v:
                 bad(n, f"properties.{prop}", f"expected the {table} row the feature belongs to (found {show(v)})")

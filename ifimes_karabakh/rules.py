@@ -43,6 +43,7 @@ STATES = value("parties.kind", "state", "former_state")
 AFFILIATED = value("parties.kind", "person", "office", "organ")
 REPRESENTATIVES = value("parties.kind", "person", "office")
 COUNTRY = value("territories.kind", "country")
+DISTRICT = value("territories.kind", "district")  # the districts the map draws (figures.DISTRICT_KIND)
 NEEDS_VALUE = value("claims.verdict", "corrected", "imprecise", "disputed")
 UNVERIFIABLE = value("claims.verdict", "unverifiable")
 BOUNDED_UNITS = {value("figures.unit", "fraction"): 1, value("figures.unit", "percent"): 100}

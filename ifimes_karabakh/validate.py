@@ -99,14 +99,14 @@ def validate(root) -> Result:
 def check_files(pkg, usable, res):
     """The resources that are not tables (GeoJSON): their shape and their references to the tables
     (geojson.py); a referenced table that could not be read is noted, not checked."""
-    keys = {t: set(usable[t].iloc[:, 0]) for t in geojson.REFERENCES.values() if t in usable}
+    keys = {t: set(usable[t][c]) for t, c in geojson.REFERENCES.values() if t in usable and c in usable[t].columns}
     for f in pkg.files:
         out = []
         doc = geojson.read(pkg.root / f.path, f.path, out)
         found, n = geojson.check(doc, f.path, keys) if doc is not None else ([], None)
         res.problems += out + found
         res.rows[f.path] = n
-        gone = sorted(set(geojson.REFERENCES.values()) - set(keys))
+        gone = sorted({t for t, _ in geojson.REFERENCES.values()} - set(keys))
         if gone and doc is not None:
             res.notes.append(f"NOT CHECKED: references of {name(f.path)} to {', '.join(gone)} (not readable)")
 
