@@ -177,10 +177,11 @@ def clip(points, x0, y0, x1, y1):
     return points
 
 
-def ring_path(points):
+def ring_path(points, digits=1):
+    """SVG path data of a ring, its positions to `digits` decimals of a px (repeats dropped)."""
     out, last = [], None
     for x, y in points:
-        xy = f"{x:.1f},{y:.1f}"
+        xy = f"{x:.{digits}f},{y:.{digits}f}"
         if xy != last:
             out.append(xy)
             last = xy
@@ -318,7 +319,7 @@ def area_paths(proj, polygons):
     for polygon in polygons:
         for k, r in enumerate(polygon):
             pts = clip([proj(lon, lat) for lon, lat in r], *box)
-            d = ring_path(pts)
+            d = ring_path(pts, digits=0)  # whole px: the 1:10m polygons have far more vertices than the map can show
             if d:
                 paths.append(d)
                 if k == 0:
