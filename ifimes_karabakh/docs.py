@@ -304,6 +304,12 @@ def codebook(pkg):
                 lines += ["", f"Values of `{f['name']}`:", ""]
                 lines += [f"- {_code(c['value'])}: {c.get('label', '')}" for c in f["categories"]]
         lines.append("")
+    by_name = {r.get("name"): r for r in dp.get("resources", []) if isinstance(r, dict)}
+    for f in pkg.files:  # the resources that are not tables (GeoJSON): described by their descriptor entry
+        d = by_name.get(f.name, {})
+        lic = ", ".join(x.get("title") or x.get("name", "") for x in d.get("licenses", []))
+        lines += [f"## {f.name}", "", f.title, "", f"- File: `{f.path}` ({f.format}, {d.get('mediatype', '')})",
+                  f"- Licence: {lic}" if lic else "- Licence: that of the package", "", d.get("description", ""), ""]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
