@@ -80,6 +80,7 @@ class Context:
     tables: dict = field(default_factory=dict)
     article: Article | None = None
     texts: dict = field(default_factory=dict)    # source_id -> Article: the documents kept in texts/
+    features: dict = field(default_factory=dict)  # resource name -> its GeoJSON features (geojson.py), when the file could be read
 
     def column(self, table, col):
         return self.tables[table][col]
@@ -383,6 +384,49 @@ for _col, _with in (("geonames_feature", "geonames_id"), ("point_kind", "latitud
         return empty(df[col]) == empty(df[other])
 external("territories", "geonames_adm1_source_id", when="geonames_adm1_id")
 external("territories", "point_source_id", when="latitude")
+
+# Values copied from a Natural Earth feature that the package ships (territory_polygons.geojson keeps
+# each feature's source_id, locator and own properties): the copy must equal the feature's value.
+LABEL_POINT = value("territories.point_kind", "label_point")
+POLYGONS = "territory_polygons"
+
+
+def _feature_properties(ctx):
+    """territory_id -> [properties of its features in the polygons' GeoJSON]; None when the file was not read."""
+    if POLYGONS not in ctx.features:
+        return None
+    out = {}
+    for f in ctx.features[POLYGONS]:
+        p = f.get("properties") if isinstance(f, dict) else None
+        if isinstance(p, dict):
+            out.setdefault(p.get("territory_id"), []).append(p)
+    return out
+
+
+@rule("territories", "latitude", "stale", "a label point must be the label point (properties latitude and longitude) of one of the territory's features "
+      "in data/territory_polygons.geojson, with the same source", uses=("territory_id", "longitude", "point_kind", "point_source_id"))
+def label_point_is_its_features(df, ctx):
+    feats = _feature_properties(ctx)
+
+    def ok(t, lat, lon, kind, src):
+        if kind != LABEL_POINT or feats is None:
+            return True
+        y, x = geo.number(lat), geo.number(lon)
+        return any(p.get("source_id") == src and p.get("latitude") == y and p.get("longitude") == x for p in feats.get(t, []))
+    return series(df, (ok(*r) for r in rows(df, "territory_id", "latitude", "longitude", "point_kind", "point_source_id")))
+
+
+@rule("territories", "wikidata_qid", "stale", "a QID taken from the polygons' source must be the wikidataid of one of the territory's features "
+      "in data/territory_polygons.geojson", uses=("territory_id", "wikidata_source_id"))
+def qid_is_its_features(df, ctx):
+    feats = _feature_properties(ctx)
+    if feats is None:
+        return series(df, (True for _ in df.index))
+    their_sources = {p.get("source_id") for ps in feats.values() for p in ps}
+
+    def ok(t, q, src):
+        return src not in their_sources or any(p.get("source_id") == src and p.get("wikidataid") == q for p in feats.get(t, []))
+    return series(df, (ok(*r) for r in rows(df, "territory_id", "wikidata_qid", "wikidata_source_id")))
 
 # ------------------------------------------------------------------ agreements and their parties
 for col in ("name_as_stated", "place_as_stated"):

@@ -7,7 +7,7 @@ import pytest
 from ifimes_karabakh import REPO, geojson
 from ifimes_karabakh.descriptor import load, load_package
 
-from conftest import found
+from conftest import found, line_of
 
 SQUARE = [[[46.0, 40.0], [46.1, 40.0], [46.1, 40.1], [46.0, 40.1], [46.0, 40.0]]]
 KEYS = {"territories": {"kalbajar", "nakhchivan"}, "sources": {"ne"}}
@@ -99,10 +99,14 @@ def test_a_geojson_resource_that_declares_what_is_not_read_is_reported(pkg, chan
 def test_the_validator_reports_a_damaged_geojson_file_by_feature(pkg):
     path = pkg / "data" / "territory_polygons.geojson"
     doc = json.loads(path.read_text(encoding="utf-8"))
+    assert doc["features"][2]["properties"]["territory_id"] == "qubadli"
     doc["features"][2]["properties"]["territory_id"] = "atlantis"
     path.write_text(json.dumps(doc), encoding="utf-8")
     got, res = found(pkg)
-    assert got == {("data/territory_polygons.geojson", 3, "properties.territory_id", "geojson")}
+    qubadli = line_of(pkg, "territories", "territory_id", lambda v: v == "qubadli")
+    assert got == {("data/territory_polygons.geojson", 3, "properties.territory_id", "geojson"),
+                   ("data/territories.csv", qubadli, "latitude", "stale"),        # its label point has lost the feature it copies
+                   ("data/territories.csv", qubadli, "wikidata_qid", "stale")}
     assert res.rows["data/territory_polygons.geojson"] == len(doc["features"])
 
 

@@ -546,3 +546,28 @@ def test_enum_values_the_rules_rely_on_are_declared_in_the_schemas():
     from ifimes_karabakh.validate import vocabulary_problems
     assert vocabulary_problems(load_package(REPO)) == []
     assert ("claims", "verdict", "unverifiable") in rules.DECLARED
+
+
+FEATURES = {"territory_polygons": [
+    {"type": "Feature", "properties": {"territory_id": "kalbajar", "source_id": "ne-admin1", "latitude": 40.0966, "longitude": 46.1688, "wikidataid": "Q457513"}},
+    {"type": "Feature", "properties": {"territory_id": "lachin", "source_id": "ne-admin1", "latitude": 39.7717, "longitude": 46.3095, "wikidataid": "Q228811"}},
+    "not a feature"]}
+
+
+def test_copies_of_the_polygons_values_equal_the_features():
+    c = rules.Context({}, features=FEATURES)
+    r = one("territories.latitude:label_point_is_its_features(territory_id,longitude,point_kind,point_source_id)")
+    rows = [{"territory_id": "kalbajar", "latitude": "40.0966", "longitude": "46.1688", "point_kind": "label_point", "point_source_id": "ne-admin1"},
+            {"territory_id": "kalbajar", "latitude": "40.0967", "longitude": "46.1688", "point_kind": "label_point", "point_source_id": "ne-admin1"},  # stale
+            {"territory_id": "kalbajar", "latitude": "40.0966", "longitude": "46.1688", "point_kind": "label_point", "point_source_id": "other"},      # another source
+            {"territory_id": "agdam", "latitude": "40.0455", "longitude": "46.9918", "point_kind": "label_point", "point_source_id": "ne-admin1"},      # no feature
+            {"territory_id": "baku", "latitude": "40.37767", "longitude": "49.89201", "point_kind": "geonames_point", "point_source_id": "gn"}]
+    assert run(r, rows, c) == [True, False, False, False, True]
+    assert run(r, rows, rules.Context({})) == [True] * 5  # the file not read: not checked (its own problem is reported)
+    r = one("territories.wikidata_qid:qid_is_its_features(territory_id,wikidata_source_id)")
+    rows = [{"territory_id": "kalbajar", "wikidata_qid": "Q457513", "wikidata_source_id": "ne-admin1"},
+            {"territory_id": "kalbajar", "wikidata_qid": "Q1", "wikidata_source_id": "ne-admin1"},
+            {"territory_id": "lachin", "wikidata_qid": "", "wikidata_source_id": ""},               # left empty: Natural Earth's QID is Lankaran's
+            {"territory_id": "agdam", "wikidata_qid": "Q201647", "wikidata_source_id": "ne-admin1"},  # no feature of its own
+            {"territory_id": "armenia", "wikidata_qid": "Q399", "wikidata_source_id": "owid"}]      # another source: not checked here
+    assert run(r, rows, c) == [True, False, True, False, True]
