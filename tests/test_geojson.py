@@ -117,3 +117,18 @@ def test_a_file_that_is_not_json_is_one_located_problem(tmp_path):
     out = []
     assert geojson.read(path, "data/x.geojson", out) is None
     assert [(p.file, p.kind) for p in out] == [("data/x.geojson", "json")]
+
+
+@pytest.mark.parametrize("text,kind", [("[" * 100_000 + "]" * 100_000, "json"), ('{"type": "FeatureCollection", "features": ' + "[" * 50 + "]" * 50 + "}", None)])
+def test_hostile_nesting_gives_one_located_problem_in_bounded_time(tmp_path, text, kind):
+    """Nesting too deep for the JSON reader is refused by it; nesting the reader accepts but no
+    geometry has is a shape problem. Neither raises."""
+    path = tmp_path / "x.geojson"
+    path.write_text(text, encoding="utf-8")
+    out = []
+    doc = geojson.read(path, "data/x.geojson", out)
+    if kind:
+        assert doc is None and [p.kind for p in out] == [kind]
+    else:
+        found_, n = geojson.check(doc, "data/x.geojson", KEYS)
+        assert out == [] and n == 1 and [(p.row, p.column) for p in found_] == [(1, "type")]
