@@ -551,10 +551,13 @@ def test_later_event_source_outside_the_sides():
                         {"source_id": "ru-state", "authority": "state_affiliated_media", "alignment_party_id": "russia"},
                         {"source_id": "copy", "authority": "mirror_or_copy", "alignment_party_id": ""},
                         {"source_id": "am-record", "authority": "official_record", "alignment_party_id": "armenia"},
-                        {"source_id": "unknown-side", "authority": "partisan_or_advocacy", "alignment_party_id": ""}])
-    context = rules.Context({"sources": src}, ARTICLE)
-    rows = [{"source_id": s} for s in ("indep", "az-state", "ru-state", "copy", "am-record", "unknown-side", "missing")]
-    assert run(r, rows, context) == [True, False, True, False, False, False, False]
+                        {"source_id": "unknown-side", "authority": "partisan_or_advocacy", "alignment_party_id": ""},
+                        {"source_id": "nkr-record", "authority": "official_record", "alignment_party_id": "nagorno-karabakh-republic"}])
+    context = rules.Context({"sources": src, "conflict_parties": CONFLICT}, ARTICLE)
+    rows = [{"source_id": s} for s in ("indep", "az-state", "ru-state", "copy", "am-record", "unknown-side", "missing", "nkr-record")]
+    assert run(r, rows, context) == [True, False, True, False, False, False, False, False]
+    without_nkr = CONFLICT[CONFLICT["party_id"] != "nagorno-karabakh-republic"]  # the sides come from conflict_parties.csv
+    assert run(r, rows[-1:], rules.Context({"sources": src, "conflict_parties": without_nkr}, ARTICLE)) == [True]
 
 
 def test_later_event_linked_and_distinct():
