@@ -529,7 +529,7 @@ class Site:
         return self.render(
             "index.html", "", here="index.html", title=self.dp.get("title", self.pkg.name),
             dp=self.dp, name=self.pkg.name, art=self.article(), tables=tables, total=sum(len(t.rows) for t in tables),
-            paged=[t.name for t in tables if t.paged], claims=self.claims,
+            paged=[t.name for t in tables if t.paged], claims=self.claims, package_files=self.pkg.files,
             verdicts=self.verdict_counts() if self.claims is not None else [],
             figures=figures, cite=markdown(docs.citation_block(self.pkg)), cff=self.cff_text(),
             schemas=sorted({t.res.schema_file for t in tables if t.res.schema_file != "datapackage.json"}),
@@ -920,6 +920,8 @@ def render(ds: Dataset, release_dir=None) -> dict:
         files[f"download/{t.res.path}"] = (root / t.res.path).read_bytes()
         if t.res.schema_file != "datapackage.json":
             files[f"download/{t.res.schema_file}"] = (root / t.res.schema_file).read_bytes()
+    for f in ds.package.files:  # the resources that are not tables (GeoJSON): part of the package too
+        files[f"download/{f.path}"] = (root / f.path).read_bytes()
     for rel, _ in site.extra_files():
         files[f"download/{rel}"] = (root / rel).read_bytes()
     if not (root / "CITATION.cff").is_file():

@@ -179,6 +179,9 @@ def test_every_table_and_every_entity_row_has_a_page_and_the_downloads_are_the_f
     for r in pkg.resources:
         assert (out / "tables" / f"{r.name}.html").is_file()
         assert (out / "download" / r.path).read_bytes() == (REPO / r.path).read_bytes()
+    for f in pkg.files:   # the resources that are not tables (GeoJSON)
+        assert (out / "download" / f.path).read_bytes() == (REPO / f.path).read_bytes()
+        assert f'href="download/{f.path}"' in (out / "index.html").read_text(encoding="utf-8")
     for r in paged():
         pk = as_list(r.schema.get("primaryKey"))[0]
         pages = {p.name for p in (out / "rows" / r.name).glob("*.html")}
