@@ -124,6 +124,8 @@ def injected(pages: dict) -> list:
             elif not attrs.get("src", "").endswith("assets/site.js") or body.strip():
                 problems.append(f"{rel}: injected script {attrs}")
         for tag, attrs in page.tags:
+            if any(str(attrs.get(a, "")).strip().lower().startswith(("javascript:", "vbscript:")) for a in ("href", "src")):
+                problems.append(f"{rel}: <{tag}> with a script address: {attrs}")
             odd = [a for a in attrs if a not in allowed and not re.fullmatch(r"data-a\d+", a)]
             if odd:
                 problems.append(f"{rel}: <{tag}> with attributes no template writes: {odd}")
@@ -292,7 +294,8 @@ def hostile(tmp_path_factory):
     whose prose holds raw HTML. Returns (package folder, {table: (row key, the cell's text)})."""
     pkg = copy_package(tmp_path_factory.mktemp("hostile") / "pkg")
     (pkg / "docs").mkdir()
-    (pkg / "docs" / "codebook.md").write_text(f"# Codebook\n\nRaw HTML stays text: {EVIL} <b>bold</b> <img src=x onerror=alert(1)>\n",
+    (pkg / "docs" / "codebook.md").write_text(f"# Codebook\n\nRaw HTML stays text: {EVIL} <b>bold</b> <img src=x onerror=alert(1)> "
+                                               "[a link](javascript:alert(1))\n",
                                                encoding="utf-8")
     where = {}
     for r in load_package(pkg).resources:
