@@ -17,7 +17,7 @@ What it writes (every link relative, so it works opened from a folder and from a
                                filters on enum and foreign-key columns and ?column=value filters
                                are added by assets/site.js
     rows/<table>/<id>.html     one page per row of every table whose primary key is one column and
-                               that other tables point to: every value, the stated and dataset
+                               that other tables point to or that has at most SMALL_TABLE rows: every value, the stated and dataset
                                values side by side, the source with locator and quote, the foreign
                                keys followed both ways, and for a row that periods of control point
                                to, a timeline of them (one lane per value of their `view`)
@@ -81,6 +81,7 @@ LABEL_MAX = 80
 DEFAULT_COLUMNS = 7              # columns a table page shows at first, beyond the key, label, verdict, values and dates
 MAX_OPTIONS = 100                # a foreign-key column gets a filter when its rows hold 2 to this many values
 COLOURS = 8                      # bar colours of a timeline (site.css .c0 to .c7), white text on each at 4.5:1 or more
+SMALL_TABLE = 100                # a table of at most this many rows, with a one-column key, has a page per row
 MAX_LISTED = 40                  # rows listed per foreign key on a row page; beyond, a link to the table, filtered
 ROW_ROOT = "../../"              # from a row page (rows/<table>/<id>.html) to the site's root
 CHROME_IDS = "__"                # prefix of the page's own ids, so that no row ID can clash
@@ -338,8 +339,8 @@ class Site:
             for own, target, theirs in t.fks:
                 if target in self.tables:
                     self.back[target].append((t, own, theirs))
-        for t in self.tables.values():  # a page for each row other rows point to
-            t.paged = len(t.pk) == 1 and any(src is not t for src, _, _ in self.back.get(t.name, []))
+        for t in self.tables.values():  # a page for each row other rows point to, and for each row of a small table
+            t.paged = len(t.pk) == 1 and (any(src is not t for src, _, _ in self.back.get(t.name, [])) or len(t.rows) <= SMALL_TABLE)
         self._idx, self._ridx = {}, {}
         self.claims = next((t for t in self.tables.values() if VERDICT in t.cats), None)
         self.short = str(self.dp.get("title", self.pkg.name)).split(":")[0].strip() or self.pkg.name

@@ -168,11 +168,13 @@ def test_two_builds_are_byte_identical_fast_and_small(built, tmp_path):
 
 
 def paged():
-    """The tables whose rows have pages: a single-column key that other tables point to."""
+    """The tables whose rows have pages: a single-column key, and other tables point to them or
+    they have at most 100 rows."""
     pkg = load_package(REPO)
     pointed = {fk["reference"].get("resource") for r in pkg.resources for fk in r.schema.get("foreignKeys", [])
                if fk["reference"].get("resource") not in (None, "", r.name)}
-    return [r for r in pkg.resources if len(as_list(r.schema.get("primaryKey"))) == 1 and r.name in pointed]
+    return [r for r in pkg.resources if len(as_list(r.schema.get("primaryKey"))) == 1
+            and (r.name in pointed or len(csv_rows(REPO, r.name)) <= 100)]
 
 
 def test_every_table_and_every_entity_row_has_a_page_and_the_downloads_are_the_files(built):
@@ -189,7 +191,8 @@ def test_every_table_and_every_entity_row_has_a_page_and_the_downloads_are_the_f
         pages = {p.name for p in (out / "rows" / r.name).glob("*.html")}
         assert pages == {f"{site.file_name(row[pk])}.html" for row in csv_rows(REPO, r.name)}
     assert [r.name for r in load_package(out / "download").resources] == [r.name for r in pkg.resources]  # a package
-    assert {r.name for r in paged()} >= {"agreements", "parties", "territories", "events", "claims", "sources"}
+    assert {r.name for r in paged()} >= {"agreements", "parties", "territories", "events", "claims", "sources", "statement_points"}
+    assert "mentions" not in {r.name for r in paged()} and site.SMALL_TABLE == 100   # 404 rows, nothing points to one
     assert {p.name for p in (out / "rows").iterdir()} == {r.name for r in paged()}
     for svg in (REPO / "docs" / "figures").glob("*.svg"):
         assert (out / "figures" / svg.name).read_bytes() == svg.read_bytes()
@@ -432,9 +435,11 @@ def test_a_partys_control_periods_carry_their_dates(built):
     assert re.search(rf'{re.escape(r["control_id"])}</a></th>.*?<td>{re.escape(r["start"])}</td><td>{re.escape(r["end"])}</td>', page)
 
 
-def test_new_tables_and_columns_need_no_change_to_the_code(tmp_path):
+def test_new_tables_and_columns_need_no_change_to_the_code(tmp_path, monkeypatch):
     """A new entity table (places), a new table that points to it and to parties (sightings: a
-    quote, an enum, coordinates) and a new enum column on claims are shown with no code change."""
+    quote, an enum, coordinates) and a new enum column on claims are shown with no code change.
+    Sightings has 2 rows: with SMALL_TABLE 1 nothing gives them pages, with 2 they have them."""
+    monkeypatch.setattr(site, "SMALL_TABLE", 1)
     pkg = copy_package(tmp_path / "pkg")
     party = read(pkg, "parties")[1][0]
 
@@ -475,6 +480,10 @@ def test_new_tables_and_columns_need_no_change_to_the_code(tmp_path):
     claims_table = pages["tables/claims.html"]
     assert ">confidence</label>" in claims_table and "very sure" in claims_table
     assert site.file_name("S 2/Ä") != site.file_name("s 2/ä") and "/" not in site.file_name("S 2/Ä")
+    monkeypatch.setattr(site, "SMALL_TABLE", 2)
+    s = site.Site(Dataset.load(pkg))
+    assert s.tables["sightings"].paged and s.tables["places"].paged
+    assert s.href(s.tables["sightings"], s.tables["sightings"].rows[0], "") == "rows/sightings/s-1.html"
 
 
 def test_a_folder_the_command_did_not_build_is_never_replaced(tmp_path, built, dataset):
