@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import REPO
 from .benchmark import PY
+from .csvread import raw_rows
 
 MEASURE = """
 import resource, subprocess, sys, time
@@ -29,8 +30,8 @@ print(p.returncode, f"{wall:.2f}", f"{peak:.0f}", "Traceback" in p.stderr, ascii
 
 
 def rows(d, table):
-    with open(d / "data" / f"{table}.csv", encoding="utf-8", newline="") as fh:
-        return list(csv.reader(fh))
+    """The table of the copy d as lists of cells, header first, as it stands (damage included)."""
+    return raw_rows(d / "data" / f"{table}.csv")
 
 
 def save(d, table, data):

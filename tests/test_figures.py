@@ -4,8 +4,8 @@ import pandas as pd
 import pytest
 
 from ifimes_karabakh import REPO, geo
-from ifimes_karabakh.descriptor import load_package
-from ifimes_karabakh.figures import FIGURES, render
+from ifimes_karabakh.dataset import Dataset
+from ifimes_karabakh.figures import FIGURES, render, spelled_date, timeline
 
 # GeoNames points (cities15000), as the research notes for territories.csv record them: (lon, lat)
 BAKU = (49.89201, 40.37767)
@@ -15,11 +15,20 @@ CENTRAL_ANATOLIA = (35.0, 39.0)    # a point well inside Turkey, far from any bo
 
 
 def test_render_is_deterministic_and_equals_the_committed_files():
-    first, second = render(load_package(REPO)), render(load_package(REPO))
+    first, second = render(Dataset.load(REPO)), render(Dataset.load(REPO))
     assert first == second
     assert set(first) == set(FIGURES) >= {"timeline.svg", "tables.svg", "map.svg"}
     for name, text in first.items():
         assert (REPO / "docs" / "figures" / name).read_text(encoding="utf-8") == text, f"docs/figures/{name} is stale: run ./dp docs"
+
+
+def test_the_timeline_title_takes_the_article_date_from_its_sources_row():
+    ds = Dataset.load(REPO)
+    assert "Dated events in the IFIMES analysis of 3 December 2020</text>" in timeline(ds)
+    src = ds.tables["sources"]
+    src.loc[src["source_id"] == "ifimes-2020", "date"] = "2020-11"
+    assert "Dated events in the IFIMES analysis of November 2020</text>" in timeline(ds)
+    assert (spelled_date("2020-12-03"), spelled_date("1994-05"), spelled_date("1991")) == ("3 December 2020", "May 1994", "1991")
 
 
 def test_topojson_arcs_are_delta_decoded_scaled_and_joined():
