@@ -22,7 +22,7 @@ import pycountry
 
 from . import geo
 from .dates import parse_edtf
-from .vocabulary import AS_STATED, BASIS_COLOURS, COUNTRY
+from .vocabulary import AS_STATED, BASIS_COLOURS, COUNTRY, DAY, MONTH, YEAR
 
 FONT = 'font-family="DejaVu Sans, Arial, sans-serif"'
 HALO = 'stroke="white" stroke-width="3" stroke-linejoin="round" paint-order="stroke"'  # keeps a label readable over lines
@@ -38,8 +38,8 @@ def rows(pkg, name):
 def spelled_date(value):
     """An EDTF date as a title says it: `3 December 2020`, `December 2020` or `2020`."""
     first, _, precision = parse_edtf(value)
-    return {"day": f"{first.day} {MONTH_NAMES[first.month - 1]} {first.year}",
-            "month": f"{MONTH_NAMES[first.month - 1]} {first.year}", "year": str(first.year)}[precision]
+    return {DAY: f"{first.day} {MONTH_NAMES[first.month - 1]} {first.year}",
+            MONTH: f"{MONTH_NAMES[first.month - 1]} {first.year}", YEAR: str(first.year)}[precision]
 
 
 def svg(width, height, body):

@@ -63,6 +63,10 @@ BOUNDED_UNITS = {value("figures.unit", "fraction"): 1, value("figures.unit", "pe
 ARTICLE_VIEW, RECORDED = value("territory_control.view", "article"), value("territory_control.view", "recorded")
 BOUND_MAIN, DIFFERING = value("control_sources.role", "main"), value("control_sources.role", "differing")
 
+# ------------------------------------------------------------------ dates
+# The precisions of every date group (fields.py PRECISION), as dates.parse_edtf names them.
+DAY, MONTH, YEAR = value("events.date_precision", "day"), value("events.date_precision", "month"), value("events.date_precision", "year")
+
 # ------------------------------------------------------------------ colours
 # events.date_basis on the timeline (figures.py): blue as the article states it, green made
 # precise or added from another source, red corrected.

@@ -94,6 +94,20 @@ def test_changelog_top_release_matches_the_package():
     assert changelog_problems(Dataset.load(REPO)) == []
 
 
+@pytest.mark.parametrize("heading, expected", [
+    ("## [1.2.3] - 2026-11-30", []),
+    ("## [1.2.3] - 2026-12-01", ["CHANGELOG.md:5: top release is 1.2.3 of 2026-12-01 (expected 1.2.3 of 2026-11-30, as datapackage.json says)"]),
+    ("## [1.2.2] - 2026-11-30", ["CHANGELOG.md:5: top release is 1.2.2 of 2026-11-30 (expected 1.2.3 of 2026-11-30, as datapackage.json says)"]),
+    ("## [1.2.3]", ["CHANGELOG.md:5: top release is 1.2.3 of None (expected 1.2.3 of 2026-11-30, as datapackage.json says)"]),
+], ids=["agrees", "other-date", "other-version", "no-date"])
+def test_changelog_top_release_is_compared_by_version_and_date(tmp_path, heading, expected):
+    from ifimes_karabakh.descriptor import Package
+    (tmp_path / "CHANGELOG.md").write_text(f"# Changelog\n\n## [Unreleased]\n\n{heading}\n\n- a change\n\n## [1.0.0] - 2020-01-01\n",
+                                           encoding="utf-8")
+    pkg = Package(tmp_path, {"name": "x", "version": "1.2.3", "created": "2026-11-30T00:00:00Z"})
+    assert changelog_problems(pkg) == expected
+
+
 def test_readme_states_no_version_outside_generated_blocks():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     hand_written = re.sub(r"<!-- (\w+):start -->.*?<!-- \1:end -->", "", readme, flags=re.S)
