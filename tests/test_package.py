@@ -125,3 +125,22 @@ def test_pandera_schema_as_a_pandas_user_calls_it():
     cases = e.value.failure_cases
     assert set(zip(cases["column"].fillna(""), cases["index"])) >= {("date_precision", 3)}
     assert 5 in set(cases.loc[cases["check"].str.contains("primary", na=False), "index"])
+
+
+def test_the_descriptor_names_the_article_as_its_sources_row_does(pkg, monkeypatch, capsys):
+    """datapackage.json's first `sources` entry is generated from the article's row of sources.csv,
+    and `./dp schemas --check` fails when the row changes without it."""
+    from ifimes_karabakh import __main__ as cli
+    dp = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))
+    assert dp["sources"][0] == {
+        "title": "International Institute for Middle East and Balkan Studies (IFIMES): 2020 Azerbaijan-Armenia conflict: "
+                 "Return of Russia to Caucasus - end of war between Armenia and Azerbaijan (2020-12-03)",
+        "path": "https://www.ifimes.org/en/researches/2020-azerbaijan-armenia-conflict-return-of-russia-to-caucasus-end-of-war-between-armenia-and-azerbaijan/4701"}
+    p = pkg / "data" / "sources.csv"
+    p.write_text(p.read_text(encoding="utf-8").replace("https://www.ifimes.org/en/researches/", "https://www.ifimes.org/researches/", 1), encoding="utf-8")
+    monkeypatch.setattr(cli, "REPO", pkg)
+    assert cli.main(["schemas", "--check"]) == 1
+    assert capsys.readouterr().err == "datapackage.json: stale: run python -m ifimes_karabakh schemas\n"
+    assert cli.main(["schemas"]) == 0
+    first, *others = json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))["sources"]
+    assert first["path"].startswith("https://www.ifimes.org/researches/") and others == dp["sources"][1:]
