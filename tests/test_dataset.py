@@ -262,3 +262,11 @@ def test_the_authority_ranking_is_the_schema_order(tmp_path):
     assert trust.strength(swapped)[:2] == ["mirror_or_copy", "partisan_or_advocacy"]
     header = next(line for line in trust.block(swapped).splitlines() if line.startswith("| verdict |"))
     assert header.startswith("| verdict | `mirror_or_copy` | `partisan_or_advocacy` |")
+
+
+def test_a_5000_digit_integer_is_a_located_problem_not_a_crash(pkg):
+    """int() refuses more than 4,300 digits: the validator must never hand it such a text."""
+    from conftest import found, set_cell
+    set_cell(pkg, "sources", 3, "footnote_number", "9" * 5000)
+    problems, _ = found(pkg)
+    assert ("data/sources.csv", 3, "footnote_number", "type") in problems
