@@ -180,10 +180,11 @@ def render_package(descriptor: dict, article: dict | None = None) -> dict:
     return {"$schema": PROFILES["datapackage"], **dp}
 
 
-def write(root, check: bool) -> list:
+def write(root, check: bool, ds=None) -> list:
     """Render every Table Schema file and datapackage.json; the stale ones (relative paths) are
     rewritten unless check. DescriptorError when the package cannot be read, except for the
-    boilerplate this writes (a wrong dialect, encoding, ...), which it repairs."""
+    boilerplate this writes (a wrong dialect, encoding, ...), which it repairs. ds: the package
+    at root already loaded (dataset.Dataset), whose sources table is then not read again."""
     from .descriptor import DescriptorError, load
     root, out = Path(root), []
     pkg = load(root, out)
@@ -202,7 +203,7 @@ def write(root, check: bool) -> list:
                 path.write_text(text, encoding="utf-8")
     path = root / "datapackage.json"
     old = path.read_text(encoding="utf-8")
-    text = dumps(render_package(json.loads(old), article_source(_article_row(pkg))))
+    text = dumps(render_package(json.loads(old), article_source(ds.article_row() if ds is not None else _article_row(pkg))))
     if old != text:
         stale.append("datapackage.json")
         if not check:

@@ -231,7 +231,7 @@ def stale_generated(ds) -> list:
     disagreements with datapackage.json."""
     from . import derive, docs, fields
     try:
-        out = [f"{f} (run ./dp schemas)" for f in fields.write(ds.root, check=True)]
+        out = [f"{f} (run ./dp schemas)" for f in fields.write(ds.root, check=True, ds=ds)]
     except DescriptorError as e:
         return [f"datapackage.json cannot be used: {e}"]
     out += [f"{f} (run ./dp dates)" for f in derive.write(ds.root, check=True, ds=ds)]
