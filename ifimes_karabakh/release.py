@@ -290,6 +290,9 @@ def build(root=REPO, out=None, other_commit=False, warn=None) -> list:
     changed = uncommitted(root, rels)
     if changed:
         raise ReleaseError(f"uncommitted changes to files the release would ship: {', '.join(name(f) for f in changed)} (commit them, or git stash, then release)")
+    other = commit_problem(root, pkg.version)
+    if other and not other_commit:
+        raise ReleaseError(other + " (or pass --other-commit to build files that are not the recorded release)")
     try:
         ds = Dataset.load(root)
     except DatasetError as e:
@@ -297,9 +300,6 @@ def build(root=REPO, out=None, other_commit=False, warn=None) -> list:
     stale = stale_generated(ds)
     if stale:
         raise ReleaseError("generated files are stale or disagree, and would ship so: " + "; ".join(stale))
-    other = commit_problem(root, ds.version)
-    if other and not other_commit:
-        raise ReleaseError(other + " (or pass --other-commit to build files that are not the recorded release)")
     if other:
         (warn or (lambda line: print(line, file=sys.stderr)))(f"WARNING: {other}. Built anyway (--other-commit): these files are NOT release {ds.version}.")
     contents = read_members(root, rels)
