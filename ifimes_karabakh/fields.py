@@ -23,6 +23,7 @@ import json
 import re
 from pathlib import Path
 
+from .article import ARTICLE_ID
 from .descriptor import READ_DIALECT, as_list
 
 ID_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -31,7 +32,7 @@ EDTF_PATTERN = ("^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?"
 
 PROVENANCE = {
     "source_id": {"type": "string",
-                  "description": "Source of this row: a `source_id` of sources.csv (`ifimes-2020` is the article).",
+                  "description": f"Source of this row: a `source_id` of sources.csv (`{ARTICLE_ID}` is the article).",
                   "constraints": {"required": True, "pattern": ID_PATTERN}},
     "locator": {"type": "string",
                 "description": "Where in the source: `pN` = the N-th non-empty line of the article's text (title = p1), "
