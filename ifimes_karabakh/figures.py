@@ -22,7 +22,7 @@ import pycountry
 
 from . import geo
 from .dates import parse_edtf
-from .vocabulary import AS_STATED, BASIS_COLOURS, COUNTRY, DAY, MONTH, YEAR
+from .vocabulary import AS_STATED, BASIS_COLOURS, COUNTRY, DAY, MONTH, OUTCOME_COLOURS, YEAR
 
 FONT = 'font-family="DejaVu Sans, Arial, sans-serif"'
 HALO = 'stroke="white" stroke-width="3" stroke-linejoin="round" paint-order="stroke"'  # keeps a label readable over lines
@@ -481,7 +481,6 @@ def tables(pkg):
 
 
 # ------------------------------------------------------------------ forecast scorecard
-OUTCOME_COLOURS = {"fulfilled": "#2ca02c", "partly_fulfilled": "#98df8a", "not_fulfilled": "#d62728", "open": "#bbbbbb"}
 
 
 def scorecard(pkg):
@@ -508,7 +507,7 @@ def scorecard(pkg):
         y = y0 + i * row_h
         n, b = now.get(o, 0), before.get(o, 0)
         body += [f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end">{o}</text>',
-                 f'<rect x="{label_w}" y="{y + 4}" width="{bar_w * n / top:.1f}" height="16" fill="{OUTCOME_COLOURS.get(o, "#888")}"/>',
+                 f'<rect x="{label_w}" y="{y + 4}" width="{bar_w * n / top:.1f}" height="16" fill="{OUTCOME_COLOURS[o]}"/>',
                  f'<text x="{label_w + bar_w * n / top + 6:.1f}" y="{y + 17}">{n}</text>',
                  f'<rect x="{label_w}" y="{y + 24}" width="{bar_w * b / top:.1f}" height="5" fill="#555"/>',
                  f'<text x="{label_w + bar_w * b / top + 6:.1f}" y="{y + 31}" font-size="10" fill="#555">{b}</text>']

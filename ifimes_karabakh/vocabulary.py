@@ -73,6 +73,9 @@ DAY, MONTH, YEAR = value("events.date_precision", "day"), value("events.date_pre
 AS_STATED = value("events.date_basis", "as_stated")
 BASIS_COLOURS = colours("events.date_basis", {"as_stated": "#1f77b4", "inferred": "#1f77b4", "refined": "#2ca02c",
                                               "added": "#2ca02c", "corrected": "#d62728"})
+# forecast_assessments.outcome on the forecast scorecard (figures.py).
+OUTCOME_COLOURS = colours("forecast_assessments.outcome", {"fulfilled": "#2ca02c", "partly_fulfilled": "#98df8a",
+                                                           "not_fulfilled": "#d62728", "open": "#bbbbbb"})
 # The website's badges, as (background, text, border): one per verdict and one per basis (the
 # basis categories are those of every date group, fields.py BASIS).
 VERDICT_BADGES = colours("claims.verdict", {

@@ -267,11 +267,11 @@ def test_scorecard_counts_the_forecasts_at_the_common_date_as_claims_csv_holds_t
         forecasts = [r for r in csv.DictReader(fh) if r["kind"] == "forecast"]
     assert len({r["as_of"] for r in forecasts}) == 1, "every forecast is assessed as of one date"
     n = Counter(r["outcome"] for r in forecasts)
-    block = forecast_scorecard(load_package(REPO))
+    block = forecast_scorecard(Dataset.load(REPO))
     assert f"as of **{forecasts[0]['as_of']}**" in block
     for outcome in ("fulfilled", "partly_fulfilled", "not_fulfilled", "open"):
         assert re.search(rf"^\| `{outcome}` \| [^|]+ \| {n[outcome]} \| \d+ \|$", block, re.M), outcome
     assert f"| all | | {len(forecasts)} |" in block
-    svg = scorecard(load_package(REPO))
+    svg = scorecard(Dataset.load(REPO))
     for outcome in n:
         assert f">{outcome}</text>" in svg and f">{n[outcome]}</text>" in svg
