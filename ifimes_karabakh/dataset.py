@@ -54,6 +54,11 @@ class Dataset:
     def resources(self) -> list:
         return self.package.resources
 
+    @property
+    def files(self) -> list:
+        """The resources that are not tables (descriptor.File: GeoJSON)."""
+        return self.package.files
+
     def resource(self, name: str):
         """The resource (descriptor.Resource: path, Table Schema, title) of a table."""
         return self.package.resource(name)

@@ -48,6 +48,8 @@ STATES = value("parties.kind", "state", "former_state")
 AFFILIATED = value("parties.kind", "person", "office", "organ")
 REPRESENTATIVES = value("parties.kind", "person", "office")
 COUNTRY = value("territories.kind", "country")
+DISTRICT = value("territories.kind", "district")  # the districts the map draws in orange (figures.py)
+AREA_KINDS = value("territories.kind", "district", "enclave", "autonomous_republic", "corridor")  # kinds the map shows as areas or lines
 
 # ------------------------------------------------------------------ claims and their sources
 FACT, FORECAST = value("claims.kind", "fact"), value("claims.kind", "forecast")
