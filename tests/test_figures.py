@@ -98,7 +98,7 @@ def test_the_margin_lets_a_point_just_outside_the_border_pass():
 # ------------------------------------------------------------------ the map draws the districts and Nakhchivan from the data
 def test_the_map_draws_every_district_of_territories_csv_with_its_polygon():
     from ifimes_karabakh import figures
-    pkg = load_package(REPO)
+    pkg = Dataset.load(REPO)
     svg = figures.map_svg(pkg)
     with open(REPO / "data" / "territories.csv", encoding="utf-8", newline="") as fh:
         import csv
@@ -132,7 +132,7 @@ def test_a_district_without_polygon_or_point_is_listed_as_not_drawn(pkg):
     doc = json.loads(gj.read_text(encoding="utf-8"))
     doc["features"] = [f for f in doc["features"] if f["properties"]["territory_id"] != "agdam"]
     gj.write_text(json.dumps(doc), encoding="utf-8")
-    svg = figures.map_svg(load_package(pkg))
+    svg = figures.map_svg(Dataset.load(pkg))
     assert "8 districts of territories.csv" in svg and "Not drawn, for want of a polygon, line or point that a source read gives: Nagorno-Karabakh; " in svg
     assert "Khojavend." in svg.split("Not drawn")[1].split("</text>")[0] + svg.split("Not drawn")[1].split("</text>")[1]
     assert svg.count(f'fill="{figures.DISTRICT_FILL}" fill-opacity') == 6  # Agdam lost its polygon ...
