@@ -485,7 +485,7 @@ class Site:
 
     def cff_text(self) -> str:
         path = self.pkg.root / "CITATION.cff"
-        return path.read_text(encoding="utf-8") if path.is_file() else docs.citation_cff(self.pkg)
+        return path.read_text(encoding="utf-8") if path.is_file() else docs.citation_cff(self.ds)
 
     def extra_files(self):
         """(path under download/, what it is) for the documents copied beside the data."""
@@ -514,7 +514,7 @@ class Site:
     def jsonld(self) -> Markup:
         # docs.jsonld() is the one schema.org generator (docs/dataset.jsonld is the same); inside
         # <script> no entity is decoded, so "<" (and "&", ">") are escaped the JSON way instead
-        text = json.dumps(docs.jsonld(self.pkg), ensure_ascii=False, indent=1)
+        text = json.dumps(docs.jsonld(self.ds), ensure_ascii=False, indent=1)
         return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
     def licences(self):
@@ -532,7 +532,7 @@ class Site:
             dp=self.dp, name=self.pkg.name, art=self.article(), tables=tables, total=sum(len(t.rows) for t in tables),
             paged=[t.name for t in tables if t.paged], claims=self.claims, package_files=self.pkg.files,
             verdicts=self.verdict_counts() if self.claims is not None else [],
-            figures=figures, cite=markdown(docs.citation_block(self.pkg)), cff=self.cff_text(),
+            figures=figures, cite=markdown(docs.citation_block(self.ds)), cff=self.cff_text(),
             schemas=sorted({t.res.schema_file for t in tables if t.res.schema_file != "datapackage.json"}),
             extra=self.extra_files(), releases=releases, sums=sums is not None, has_codebook=self.has_codebook,
             licence_list=self.licences(), has_licence_file=(self.pkg.root / "LICENSE-DATA.md").is_file(),
