@@ -82,7 +82,7 @@ def cmd_benchmark(args):
     with --hostile, feed it every hostile input instead (hostile.py)."""
     if args.hostile:
         from .hostile import run as hostile
-        hostile()
+        hostile(args.only)
         return 0
     from .benchmark import run
     run(args.scales)
@@ -123,7 +123,8 @@ def main(argv=None):
             p.add_argument("--zip", help="also write the built site as a reproducible zip to this file")
         if cmd == "benchmark":
             p.add_argument("--scales", type=int, nargs="+", default=[1, 10, 100, 1000])
-            p.add_argument("--hostile", action="store_true", help="time every structural and hostile input of issue 9 instead")
+            p.add_argument("--hostile", action="store_true", help="time every structural and hostile input of issues 9 and 15 instead")
+            p.add_argument("--only", help="with --hostile: only the cases whose title contains this text")
     args = ap.parse_args(argv)
     try:
         return COMMANDS[args.command][0](args)

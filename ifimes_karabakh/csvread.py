@@ -16,12 +16,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from .report import Problem, name, show
+from .report import Problem, Problems, name, show
 
 MAX_TABLE_BYTES = 256 * 2**20   # a larger CSV file is refused unread
 MAX_LINE_BYTES = 4 * 2**20      # a longer physical line ends the reading of the table
 MAX_CELL_CHARS = 100_000        # a longer cell ends the reading of the table
 MAX_COLUMNS = 1_000             # a header with more columns is refused
+MAX_DAMAGED = 1_000             # with more damaged rows than this the rows are no longer kept (only counted)
 
 # C0 and C1 controls, line and paragraph separators, bidirectional controls, zero-width characters
 # and the BOM inside text: none belongs in a cell. \n is caught separately (a line break in a cell).
@@ -40,8 +41,9 @@ class Table:
     #                                             no other finding is reported there, and a reference that may
     #                                             point to one of them is not reported as missing
     missing: list = field(default_factory=list)  # schema fields not in the header
-    problems: list = field(default_factory=list)
-    complete: bool = False                      # False: not read to the end (or not at all)
+    problems: Problems = field(default_factory=Problems)  # at most MAX_PER_KIND per kind kept, the rest counted
+    complete: bool = False                      # False: not read to the end (or not at all), or its rows not kept
+    why: str = "could not be read to the end"   # why the rows are not checked, when not complete
 
 
 def read_table(path: Path, rel: str, fields: list) -> Table:
@@ -154,33 +156,45 @@ def _parse(reader, lines, t, fields):
     index = []
     seen = [{} for _ in present]  # one str object per distinct value: repeated ids and quotes cost no memory
     start = lines.n + 1
+    keep = True  # False past MAX_DAMAGED damaged rows: the rows are then only checked, not kept
     for values in reader:
         line, end = start, lines.n
         start = end + 1
         if not values:
             out.append(Problem(rel, line, None, "structure", "blank line (expected a data row)"))
             continue
+        damaged = False
         if len(values) != width:
             what = "too many" if len(values) > width else "too few"
             out.append(Problem(rel, line, None, "structure", f"{what} cells (found {len(values):,}; expected {width})"))
-            t.damaged[line] = "\x1f".join(values)
+            damaged = True
             values = values[:width] + [""] * (width - len(values))
         for n in range(line, end + 1):
             if n in lines.replaced:
                 kind, message = lines.replaced.pop(n)
                 col = next((header[i] for i, v in enumerate(values) if REPLACED in v), None)
                 out.append(Problem(rel, n, col, kind, message))
-                t.damaged[line] = "\x1f".join(values)
+                damaged = True
+        if damaged and keep:
+            t.damaged[line] = "\x1f".join(values)
+            if len(t.damaged) > MAX_DAMAGED:
+                keep, columns, index, seen = False, None, None, None
+                t.why = f"has more than {MAX_DAMAGED:,} damaged rows"
+                out.append(Problem(rel, line, None, "limit", f"more than {MAX_DAMAGED:,} damaged rows: from this line on the rows are checked "
+                                                             "for their bytes and cells only, and the table's values and references are not checked"))
         for i, v in enumerate(values):
             if v:
                 if len(v) > MAX_CELL_CHARS:
                     out.append(Problem(rel, line, header[i], "limit", f"cell too long (found {len(v):,} characters; expected at most {MAX_CELL_CHARS:,}); the table is not read past this row"))
                     raise _Stop
                 _cell_problems(out, rel, line, header[i], v)
-        for k, i in enumerate(idx):
-            v = values[i]
-            columns[k].append(seen[k].setdefault(v, v))
-        index.append(line)
+        if keep:
+            for k, i in enumerate(idx):
+                v = values[i]
+                columns[k].append(seen[k].setdefault(v, v))
+            index.append(line)
+    if not keep:
+        return
     t.frame = pd.DataFrame({f: pd.Series(c, dtype=object) for f, c in zip(present, columns)})
     if t.frame.empty and not present:
         t.frame = pd.DataFrame(index=range(len(index)))

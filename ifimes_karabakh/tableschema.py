@@ -17,6 +17,8 @@ from . import REPO
 from .descriptor import as_list, load_package
 from .patterns import compile_pattern
 from .patterns import fullmatch as _fullmatch
+from .report import name as _name
+from .report import show as _show
 
 INT64 = (-2**63, 2**63 - 1)  # what SQLite's INTEGER and pandas' int64 hold
 
@@ -30,11 +32,19 @@ _NUMBER = compile_pattern(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _DATE = compile_pattern(r"\d{4}-\d{2}-\d{2}")
 
 
+def fits_int64(v: str) -> bool:
+    """An integer's text (sign, digits) is within INT64, compared as text: exact at any length, and
+    no int() of a 5,000-digit value, which Python refuses (its int-string limit)."""
+    digits = v.lstrip("+-").lstrip("0") or "0"
+    edge = str(-INT64[0]) if v.startswith("-") else str(INT64[1])  # 19 digits either way
+    return len(digits) < len(edge) or (len(digits) == len(edge) and digits <= edge)
+
+
 def _integer(s):
     ok = _fullmatch(s, _INTEGER)
-    long = ok & (s.str.len() > 18)  # only these can leave int64: check them exactly
+    long = ok & (s.str.len() > 18)  # a text of 18 characters or fewer always fits: check the others exactly
     if long.any():
-        ok[long] = [INT64[0] <= int(v) <= INT64[1] for v in s[long]]
+        ok[long] = [fits_int64(v) for v in s[long]]
     return ok | ~_present(s)
 
 
@@ -72,11 +82,11 @@ def field_checks(field: dict) -> list:
     if "enum" in c:
         allowed = c["enum"]
         checks.append(pa.Check(lambda s, a=frozenset(allowed): s.isin(a) | ~_present(s), name="enum",
-                               error=f"value not in the vocabulary (expected one of {', '.join(allowed)})"))
+                               error=f"value not in the vocabulary (expected one of {', '.join(map(_name, allowed))})"))
     if "pattern" in c:
         rx = compile_pattern(c["pattern"])
         checks.append(pa.Check(lambda s, rx=rx: _fullmatch(s, rx) | ~_present(s), name="pattern",
-                               error=f"value does not match the pattern (expected {c['pattern']})"))
+                               error=f"value does not match the pattern (expected {_show(c['pattern'], 120)})"))
     if "minLength" in c or "maxLength" in c:
         lo, hi = c.get("minLength", 0), c.get("maxLength", float("inf"))
         checks.append(pa.Check(lambda s, lo=lo, hi=hi: s.str.len().between(lo, hi) | ~_present(s), name="length",
@@ -98,7 +108,7 @@ def frame_checks(schema: dict, tables: dict | None = None, own: str = "") -> lis
     pk = as_list(schema.get("primaryKey"))
     if pk:
         checks.append(pa.Check(lambda df, pk=pk: ~df.duplicated(pk, keep="first"), name="primary-key", title=pk[0],
-                               error=f"duplicate primary key (expected a value of {', '.join(pk)} that no earlier row has)"))
+                               error=f"duplicate primary key (expected a value of {', '.join(map(_name, pk))} that no earlier row has)"))
     for fk in schema.get("foreignKeys", []) if tables is not None else []:
         own_fields, ref = as_list(fk["fields"]), fk["reference"]
         target = tables.get(ref.get("resource") or own)
@@ -112,7 +122,7 @@ def frame_checks(schema: dict, tables: dict | None = None, own: str = "") -> lis
             empty = (df[own_fields] == "").all(axis=1).to_numpy()
             return pd.Series(empty | values.isin(keys), index=df.index)
         checks.append(pa.Check(exists, name="foreign-key", title=own_fields[0], description=ref.get("resource") or own,
-                               error=f"reference to a row that does not exist (expected a value of {ref.get('resource') or own}.{', '.join(their)})"))
+                               error=f"reference to a row that does not exist (expected a value of {_name(ref.get('resource') or own)}.{', '.join(map(_name, their))})"))
     return checks
 
 
