@@ -126,10 +126,14 @@ def main(argv=None):
             p.add_argument("--hostile", action="store_true", help="time every structural and hostile input of issues 9 and 15 instead")
             p.add_argument("--only", help="with --hostile: only the cases whose title contains this text")
     args = ap.parse_args(argv)
+    from .descriptor import DescriptorError
     try:
         return COMMANDS[args.command][0](args)
     except KeyboardInterrupt:
         return 130
+    except DescriptorError as e:  # the package's descriptor or a schema is unusable: a data problem, located
+        print(f"ifimes_karabakh {args.command}: refused: the package cannot be read; run ./dp validate\n{e}", file=sys.stderr)
+        return 1
     except BaseException as e:  # a fault of the command, not of the data: one line, no traceback
         if args.debug or isinstance(e, SystemExit):
             raise

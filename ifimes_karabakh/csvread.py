@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .descriptor import NotRegular, open_regular
 from .report import Problem, Problems, name, show
 
 MAX_TABLE_BYTES = 256 * 2**20   # a larger CSV file is refused unread
@@ -50,25 +51,23 @@ def read_table(path: Path, rel: str, fields: list) -> Table:
     t = Table(rel)
     out = t.problems
     try:
-        size = path.stat().st_size
+        fh, size = open_regular(path)  # a FIFO or a device is refused at once, never waited on
     except FileNotFoundError:
         out.append(Problem(rel, None, None, "missing", "data file listed in datapackage.json is missing"))
         return t
-    except OSError as e:
-        out.append(Problem(rel, None, None, "missing", f"data file cannot be read ({e.strerror})"))
+    except NotRegular:
+        out.append(Problem(rel, None, None, "missing", "data file is not a regular file (a FIFO, device or folder), not read"))
         return t
-    if size > MAX_TABLE_BYTES:
-        out.append(Problem(rel, None, None, "limit", f"file too large (found {size:,} bytes; expected at most {MAX_TABLE_BYTES:,})"))
-        return t
-    if size == 0:
-        out.append(Problem(rel, None, None, "structure", "file is empty (expected a header row and data rows)"))
-        return t
-    try:
-        fh = open(path, "rb")
     except OSError as e:
         out.append(Problem(rel, None, None, "missing", f"data file cannot be read ({e.strerror})"))
         return t
     with fh:
+        if size > MAX_TABLE_BYTES:
+            out.append(Problem(rel, None, None, "limit", f"file too large (found {size:,} bytes; expected at most {MAX_TABLE_BYTES:,})"))
+            return t
+        if size == 0:
+            out.append(Problem(rel, None, None, "structure", "file is empty (expected a header row and data rows)"))
+            return t
         lines = _Lines(fh, rel, out)
         # csv's own limit (131,072 by default) must not pre-empt ours: a cell over MAX_CELL_CHARS gets
         # its located message below; a quoted cell that runs over many lines still ends at this limit
@@ -207,7 +206,7 @@ def _header_problems(t, fields):
     have, want = set(header), set(fields)
     for f in fields:
         if f not in have:
-            out.append(Problem(rel, 1, f, "header", f"column missing from the header (expected the columns {', '.join(fields)})"))
+            out.append(Problem(rel, 1, f, "header", f"column missing from the header (expected the columns {', '.join(map(name, fields))})"))
     extra = [h for h in header if h not in want]
     for h in extra[:10]:
         out.append(Problem(rel, 1, h, "header", f"column not in the schema (found {show(h)}; expected only the schema's fields)"))
@@ -217,7 +216,7 @@ def _header_problems(t, fields):
     for h in dup:
         out.append(Problem(rel, 1, h, "header", "column named twice in the header"))
     if have == want and not dup and header != fields:
-        out.append(Problem(rel, 1, None, "header", f"columns out of order (found {', '.join(map(name, header))}; expected {', '.join(fields)})"))
+        out.append(Problem(rel, 1, None, "header", f"columns out of order (found {', '.join(map(name, header))}; expected {', '.join(map(name, fields))})"))
 
 
 def _cell_problems(out, rel, line, column, v):

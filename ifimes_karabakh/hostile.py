@@ -272,6 +272,12 @@ def forged_skipped(d):
     schema_edit(d, "figures", rename)
 
 
+def renamed_field(d, new):
+    """figures.note renamed to `new` in its schema and its header."""
+    schema_edit(d, "figures", lambda s: field_of(s, "note").update(name=new))
+    header(d, "figures", "note", new)
+
+
 def no_primary_key(d):
     schema_edit(d, "figures", lambda s: s.pop("primaryKey"))
 
@@ -309,6 +315,8 @@ CASES_15 = [
     ("300-character resource name", lambda d: renamed_resource(d, "f" * 300)),
     ("lone surrogate in datapackage.json", lone_surrogate),
     ("schema without primaryKey", no_primary_key),
+    ("300-character field name", lambda d: renamed_field(d, "n" * 300)),
+    ("field name with / and a quote", lambda d: renamed_field(d, 'a/b"c')),
     ("validate DIR/datapackage.json", lambda d: d / "datapackage.json"),
     ("validate a missing folder", lambda d: d / "absent"),
     ("enum value that forges a report line", forged_enum),

@@ -69,13 +69,16 @@ def _numeric(s):
     return pd.to_numeric(s.where(_present(s)), errors="coerce")
 
 
-def field_checks(field: dict) -> list:
+def field_checks(field: dict, key: bool = False) -> list:
     """Pandera checks for one Table Schema field, on text; each check's name is the kind of problem
-    and its error says what was expected."""
+    and its error says what was expected. `key`: the field is part of the primary key, and so
+    required whether or not it says so (frictionless checks that too)."""
     c, t = field.get("constraints", {}), field.get("type", "string")
     checks = []
     if c.get("required"):
         checks.append(pa.Check(_present, name="required", error="required value is missing"))
+    elif key:
+        checks.append(pa.Check(_present, name="primary-key", error="value of the primary key is missing (expected a value: the key identifies the row)"))
     if t in TYPES:
         fn, expected = TYPES[t]
         checks.append(pa.Check(fn, name="type", error=f"value of the wrong type: {expected}"))
@@ -137,7 +140,8 @@ def pandera_schema(table, tables: dict | None = None, columns=None, name: str = 
     fields = [f for f in table["fields"] if columns is None or f["name"] in columns]
     present = {f["name"] for f in fields}
     frame = [c for c in frame_checks(table, tables, name) if _reads(c, table) <= present]
-    return pa.DataFrameSchema({f["name"]: pa.Column(None, checks=field_checks(f), required=True, nullable=False)
+    key = set(as_list(table.get("primaryKey")))
+    return pa.DataFrameSchema({f["name"]: pa.Column(None, checks=field_checks(f, f["name"] in key), required=True, nullable=False)
                                for f in fields}, checks=frame, strict=False, name=name or None)
 
 

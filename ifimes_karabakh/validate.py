@@ -22,7 +22,7 @@ from . import rules
 from .article import Article, source_path
 from .csvread import read_table
 from .dataset import kept_texts
-from .descriptor import as_list, load
+from .descriptor import as_list, load, real
 from .report import MAX_PER_KIND, Problem, Problems, name, plain, show, sort_key
 from .tableschema import pandera_schema
 
@@ -47,9 +47,9 @@ def validate(root) -> Result:
         return res
     out += vocabulary_problems(pkg)
     # a resource refused for its schema or path is still listed: only files no resource names are strays
-    listed = {(pkg.root / r["path"]).resolve() for r in pkg.descriptor["resources"] if isinstance(r, dict) and isinstance(r.get("path"), str) and "\x00" not in r["path"]}
+    listed = {real(pkg.root / r["path"]) for r in pkg.descriptor["resources"] if isinstance(r, dict) and isinstance(r.get("path"), str) and "\x00" not in r["path"]}
     for csv_path in sorted((pkg.root / "data").glob("*.csv")):
-        if csv_path.resolve() not in listed:
+        if real(csv_path) not in listed:
             out.append(Problem(f"data/{csv_path.name}", None, None, "files", "CSV file in data/ is not listed in datapackage.json (expected every table to be a resource)"))
 
     tables = {}
