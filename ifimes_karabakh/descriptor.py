@@ -141,6 +141,7 @@ def _float(text):
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_LONE_ESCAPE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}")
 
 
 def _surrogate(value):
@@ -155,7 +156,9 @@ def _pairs(pairs):
         raise _Refused(f"key {show(dup)} given twice in one object (expected each key once: readers keep one of them without a word)")
     for k in obj:
         if _SURROGATE.search(k):
-            raise _surrogate(k)
+            e = _surrogate(k)
+            e.in_key = True
+            raise e
     return obj
 
 
@@ -189,8 +192,10 @@ def _locate(text):
     def parse_object(s_and_end, strict, scan_once, *rest):
         try:
             return json.decoder.JSONObject(s_and_end, strict, tracked(scan_once), *rest)
-        except _Refused as e:  # a repeated key, a surrogate in a key: located at its object
-            e.pos = s_and_end[1] - 1 if e.pos is None else e.pos
+        except _Refused as e:  # a repeated key: located at its object; a surrogate in a key: at its escape
+            if e.pos is None:
+                m = _LONE_ESCAPE.search(s_and_end[0], s_and_end[1]) if getattr(e, "in_key", False) else None
+                e.pos = m.start() if m else s_and_end[1] - 1
             raise
 
     def parse_string(s, end, strict):

@@ -213,6 +213,26 @@ def many_rows_one_text(d, spellings=False):
     edit(d, "sources", grow)
 
 
+def distinct_cells(d, n=1_000_000):
+    """figures.csv grown to n rows whose every cell is a value of its own (valid shape, invalid values)."""
+    data = rows(d, "figures")
+    with open(d / "data" / "figures.csv", "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(data[0])
+        for i in range(n):
+            w.writerow([f"v{i}-{j}" for j in range(len(data[0]))])
+
+
+def one_char_cells(d):
+    """memberships.csv with 1,000 columns and 120,000 rows of one-character cells: 229 MB, under the 256 MB refused unread."""
+    head = rows(d, "memberships")[0]
+    width = 1000
+    with open(d / "data" / "memberships.csv", "w", encoding="utf-8", newline="") as fh:
+        fh.write(",".join(head + [f"c{i}" for i in range(width - len(head))]) + "\n")
+        line = ",".join("a" * 1 for _ in range(width)) + "\n"
+        fh.writelines(line for _ in range(120_000))
+
+
 def fifo(path):
     path.unlink()
     os.mkfifo(path)
@@ -302,6 +322,8 @@ CASES_15 = [
     ("the same, each spelling its path differently", lambda d: many_rows_one_text(d, spellings=True)),
     ("12 MB of formula-like cells", formula_megabytes),
     ("5 MB of blank lines", blank_lines),
+    ("1,000,000 rows, every cell distinct", distinct_cells),
+    ("120,000,000 one-character cells (229 MB)", one_char_cells),
     ("datapackage.json a FIFO", lambda d: fifo(d / "datapackage.json")),
     ("datapackage.json a symlink outside", descriptor_outside),
     ("schema file a FIFO", lambda d: fifo(d / "schemas" / "figures.schema.json")),
