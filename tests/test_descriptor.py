@@ -447,7 +447,8 @@ def test_field_names_in_skipped_notes_cannot_forge_the_report(pkg):
     s["foreignKeys"] = [dict(fk, fields=forged) if fk["fields"] == "party_id" else fk for fk in s["foreignKeys"]]
     p.write_text(json.dumps(s))
     _, res = found(pkg)
-    assert any(n.startswith("SKIPPED in data/figures.csv") and "\\x1b[2J" in n for n in res.notes), res.notes
+    # escaped where the note is written, as a name: quoted, so that it reads as one name
+    assert any(n.startswith("SKIPPED in data/figures.csv ('\\x1b[2J\\n0 problem(s) found.' not readable)") for n in res.notes), res.notes
     assert_neutralised(res)
 
 
@@ -459,3 +460,10 @@ def test_primary_and_foreign_key_names_in_messages_are_escaped(tmp_path):
     res = validate(tmp_path)
     assert {"primary-key", "foreign-key"} <= {p.kind for p in res.problems}
     assert all(p.message.isprintable() for p in res.problems)
+
+
+def test_the_last_guard_before_the_screen():
+    """report.plain escapes what is not printable and leaves the rest (non-ASCII letters, …) as it is."""
+    from ifimes_karabakh.report import plain
+    assert plain("a\x1b[2Jb\nc\u202ed\x00") == "a\\x1b[2Jb\\nc\\u202ed\\x00"
+    assert plain("Kəlbəcər … “x”") == "Kəlbəcər … “x”"
