@@ -65,7 +65,7 @@ def cmd_release(args):
     from .validate import validate
     res = validate(REPO)
     if res.problems:
-        print(f"ifimes_karabakh release: refused: the package has {len(res.problems)} problem(s); run ./dp validate", file=sys.stderr)
+        print(f"ifimes_karabakh release: refused: the package has {res.problems.total} problem(s); run ./dp validate", file=sys.stderr)
         return 1
     try:
         paths = build(REPO, Path(args.out))
