@@ -56,6 +56,9 @@ FIELD_REFUSED = {"trueValues", "falseValues"}   # booleans are true or false her
 SCHEMA_DEFAULTS = {"missingValues": [""], "fieldsMatch": "exact"}
 SCHEMA_REFUSED = {"uniqueKeys"}                 # not checked by this validator
 TEXT_KEYS = ("title", "description")            # copied into the docs and the site: text or absent
+# Resources without a Table Schema: the formats this validator reads (geojson.py), each with its media type.
+# Such a resource declares no `type` (Data Package v2 defines only "table") and no dialect.
+FILE_FORMATS = {"geojson": "application/geo+json"}
 
 
 class DescriptorError(Exception):
@@ -79,10 +82,20 @@ class Resource:
 
 
 @dataclass
+class File:
+    """A resource that is not a table (a GeoJSON file): checked by geojson.py, shipped with the tables."""
+    name: str
+    path: str                # relative to the package folder, checked to stay inside it
+    format: str              # a key of FILE_FORMATS
+    title: str = ""
+
+
+@dataclass
 class Package:
     root: Path
     descriptor: dict
-    resources: list = field(default_factory=list)
+    resources: list = field(default_factory=list)   # the tables (Resource)
+    files: list = field(default_factory=list)       # the resources that are not tables (File)
 
     @property
     def name(self):
@@ -233,6 +246,12 @@ def loads(text: str):
 
 
 def read_json(path: Path, rel: str, out: list):
+    """The JSON at path, or None with a located problem in out (see load_json; JSON `null` is None
+    too: a caller that must tell the two apart uses load_json)."""
+    return load_json(path, rel, out)[1]
+
+
+def load_json(path: Path, rel: str, out: list):
     """(True, the JSON at path), or (False, None) with a located problem in out (missing, not a
     regular file, too large, not UTF-8, not JSON, not plain JSON, nested too deeply, a number too
     long). JSON `null` is (True, None): the caller says what it expected instead."""
@@ -436,12 +455,7 @@ def check_resource_file(r: dict, where: str, at: str, out: list):
     another dialect or encoding is reported, since other readers would read it otherwise."""
     if "$schema" in r and not isinstance(r["$schema"], str):
         out.append(Problem(where, None, f"{at}.$schema", "descriptor", f"expected a profile URL (found {show(r['$schema'])})"))
-    for key, what in RESOURCE_REFUSED.items():
-        if key in r and not (key == "scheme" and r[key] == "file"):
-            out.append(Problem(where, None, f"{at}.{key}", "descriptor", f"{what} is not read or checked by this validator, refused (found {show(r[key])}; expected only `path` to a plain CSV file)"))
-    for key in TEXT_KEYS:
-        if key in r and not isinstance(r[key], str):
-            out.append(Problem(where, None, f"{at}.{key}", "descriptor", f"expected text (found {show(r[key])})"))
+    check_refused(r, where, at, out)
     for key, allowed in RESOURCE_FILE.items():
         if key in r and (not isinstance(r[key], str) or r[key].lower() not in allowed):
             out.append(Problem(where, None, f"{at}.{key}", "descriptor", f"not what this validator reads (found {show(r[key])}; expected {allowed[0]!r})"))
@@ -459,6 +473,34 @@ def check_resource_file(r: dict, where: str, at: str, out: list):
         out.append(Problem(where, None, f"{at}.dialect.{key}", "descriptor", f"dialect not read by this validator (found {show(value)}; {expected})"))
 
 
+def check_refused(r: dict, where: str, at: str, out: list) -> bool:
+    """A resource says nothing beside its path that would make another reader read or check
+    something else (RESOURCE_REFUSED), and its title and description are text. False when not."""
+    n = len(out)
+    for key, what in RESOURCE_REFUSED.items():
+        if key in r and not (key == "scheme" and r[key] == "file"):
+            out.append(Problem(where, None, f"{at}.{key}", "descriptor", f"{what} is not read or checked by this validator, refused (found {show(r[key])}; expected only `path` to the file)"))
+    for key in TEXT_KEYS:
+        if key in r and not isinstance(r[key], str):
+            out.append(Problem(where, None, f"{at}.{key}", "descriptor", f"expected text (found {show(r[key])})"))
+    return len(out) == n
+
+
+def check_file_resource(r: dict, where: str, at: str, out: list) -> bool:
+    """A resource without a schema, in one of FILE_FORMATS: its media type is the format's, its
+    encoding UTF-8, and it declares no `type` or `dialect` (they describe tables). False when not."""
+    n = len(out)
+    want = FILE_FORMATS[r["format"]]
+    if r.get("mediatype", want) != want:
+        out.append(Problem(where, None, f"{at}.mediatype", "descriptor", f"not the media type of {r['format']} (found {show(r['mediatype'])}; expected {want!r})"))
+    if not isinstance(r.get("encoding", "utf-8"), str) or r.get("encoding", "utf-8").lower() not in RESOURCE_FILE["encoding"]:
+        out.append(Problem(where, None, f"{at}.encoding", "descriptor", f"not what this validator reads (found {show(r['encoding'])}; expected 'utf-8')"))
+    for key in ("type", "dialect"):
+        if key in r:
+            out.append(Problem(where, None, f"{at}.{key}", "descriptor", f"a {r['format']} resource is not a table (found {show(r[key])}; expected no {key})"))
+    return len(out) == n
+
+
 def load(root: Path, out: list) -> Package | None:
     """The package at root (its folder, or its descriptor file) with every resource whose path and
     schema are sound (None when the descriptor itself is unusable); every problem found goes to out."""
@@ -473,7 +515,7 @@ def load(root: Path, out: list) -> Package | None:
     path = inside(root, where, where, None, out)
     if path is None:
         return None
-    ok, dp = read_json(path, where, out)
+    ok, dp = load_json(path, where, out)
     if not ok:
         return None
     if not isinstance(dp, dict):
@@ -505,6 +547,10 @@ def load(root: Path, out: list) -> Package | None:
             out.append(Problem(where, None, f"{at}.name", "descriptor", f"resource name used twice (found {show(r['name'])})"))
             continue
         seen.add(r["name"])
+        if "schema" not in r and r.get("format") in FILE_FORMATS:
+            if check_file_resource(r, where, at, out) & check_refused(r, where, at, out) and (path := inside(root, r.get("path"), where, f"{at}.path", out)):
+                pkg.files.append(File(r["name"], r["path"], r["format"], str(r.get("title", ""))))
+            continue
         check_resource_file(r, where, at, out)
         path = inside(root, r.get("path"), where, f"{at}.path", out)
         if "schema" not in r:
@@ -513,7 +559,7 @@ def load(root: Path, out: list) -> Package | None:
         sref = r["schema"]
         if isinstance(sref, str):
             spath = inside(root, sref, where, f"{at}.schema", out)
-            ok, schema = read_json(spath, sref, out) if spath else (False, None)
+            ok, schema = load_json(spath, sref, out) if spath else (False, None)
             schema_file = sref
         else:
             ok, schema, schema_file = True, sref, where

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import rules
+from . import geojson, rules
 from .article import Article, source_path
 from .csvread import read_table
 from .dataset import kept_texts
-from .descriptor import as_list, load, real
+from .descriptor import as_list, load, load_json, real
 from .report import MAX_PER_KIND, Problem, Problems, name, plain, show, sort_key
 from .tableschema import pandera_schema
 
@@ -62,7 +62,9 @@ def validate(root) -> Result:
     article = read_article(out, res.notes)
     res.article_checked = article is not None
     usable = {n: t.frame for n, t in tables.items() if t.complete}
-    ctx = rules.Context(usable, article, kept_texts(pkg, usable.get("sources"), out))
+    files = {f.name: read_file(pkg.root / f.path, f.path, out) for f in pkg.files}  # read once: for the rules and their own checks
+    ctx = rules.Context(usable, article, kept_texts(pkg, usable.get("sources"), out),
+                        {n: d["features"] for n, d in files.items() if isinstance(d, dict) and isinstance(d.get("features"), list)})
 
     for r in pkg.resources:
         t = tables[r.name]
@@ -101,7 +103,33 @@ def validate(root) -> Result:
         if run:
             for check, column, lines in failures(rules.schema(r.name, run, ctx), t.frame, t.damaged, lambda check, col: check.title):
                 record(out, r.path, t.frame, check, column, lines)
+    check_files(pkg, files, usable, res)
     return res
+
+
+UNREAD = object()  # a file that could not be read (its problem is reported); JSON null is read, and checked
+
+
+def read_file(path, rel, out):
+    """A resource that is not a table, parsed (the descriptor's reader: limits, regular files only,
+    plain JSON), or UNREAD."""
+    ok, doc = load_json(path, rel, out)
+    return doc if ok else UNREAD
+
+
+def check_files(pkg, files, usable, res):
+    """The resources that are not tables (GeoJSON, parsed in files; None: not readable, already
+    reported): their shape and their references to the tables (geojson.py); a referenced table that
+    could not be read is noted, not checked."""
+    keys = {t: set(usable[t][c]) for t, c in geojson.REFERENCES.values() if t in usable and c in usable[t].columns}
+    for f in pkg.files:
+        doc = files.get(f.name, UNREAD)
+        found, n = geojson.check(doc, f.path, keys) if doc is not UNREAD else ([], None)
+        res.problems += found
+        res.rows[f.path] = n
+        gone = sorted({t for t, _ in geojson.REFERENCES.values()} - set(keys))
+        if gone and doc is not UNREAD:
+            res.notes.append(f"NOT CHECKED: references of {name(f.path)} to {', '.join(gone)} (not readable)")
 
 
 def damaged_tokens(table):

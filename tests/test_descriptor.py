@@ -309,14 +309,14 @@ def test_readers_refuse_a_fifo_even_past_the_path_check(tmp_path, which):
         assert [(p.file, p.kind) for p in t.problems] == [(which, "missing")] and not t.complete
     else:
         out = []
-        assert ends_in_time(lambda: descriptor.read_json(tmp_path / which, which, out), tmp_path / which) == (False, None)
+        assert ends_in_time(lambda: descriptor.load_json(tmp_path / which, which, out), tmp_path / which) == (False, None)
         assert [(p.file, p.kind) for p in out] == [(which, "json")]
 
 
 def test_folder_as_a_data_file(tmp_path):
     tiny(tmp_path)
     out = []
-    assert descriptor.read_json(tmp_path / "data", "data", out) == (False, None) and out[0].kind == "json"
+    assert descriptor.load_json(tmp_path / "data", "data", out) == (False, None) and out[0].kind == "json"
 
 
 # ------------------------------------------------------------------ limits on the descriptor
