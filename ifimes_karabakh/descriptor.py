@@ -13,18 +13,17 @@ import json
 import json.decoder
 import json.scanner
 import math
-import os
 import re
-import stat
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from .bounded import TooLarge, read_bounded
 from .patterns import compile_pattern
 from .report import Problem, name, show
 
 MAX_JSON_BYTES = 10 * 2**20     # a descriptor or schema larger than this is refused unread
-MAX_RESOURCES = 100             # resources in one package (17 now): more are refused, none read
+MAX_RESOURCES = 100             # resources in one package (24 now): more are refused, none read
 MAX_FIELDS = 1_000              # fields in one Table Schema (csvread.MAX_COLUMNS for a header)
 MAX_FOREIGN_KEYS = 100          # foreign keys in one Table Schema: each costs a pass over a table
 MAX_NAME_CHARS = 64             # package and resource names become file names and SQL identifiers
@@ -112,25 +111,6 @@ class Package:
 def as_list(value):
     """A Table Schema key given as one name or a list of names, as a list."""
     return [value] if isinstance(value, str) else list(value or [])
-
-
-class NotRegular(OSError):
-    """The path names a FIFO, a device, a socket or a folder: not read (it could block forever)."""
-
-
-def open_regular(path: Path):
-    """(binary file, size) of path when it is a regular file; else NotRegular or another OSError.
-    Opened without blocking, so a FIFO is refused at once instead of waiting for a writer."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise NotRegular(0, "not a regular file")
-        os.set_blocking(fd, True)
-        return os.fdopen(fd, "rb"), st.st_size
-    except BaseException:
-        os.close(fd)
-        raise
 
 
 class _Refused(ValueError):
@@ -256,23 +236,15 @@ def load_json(path: Path, rel: str, out: list):
     regular file, too large, not UTF-8, not JSON, not plain JSON, nested too deeply, a number too
     long). JSON `null` is (True, None): the caller says what it expected instead."""
     try:
-        fh, size = open_regular(path)
+        data = read_bounded(path, MAX_JSON_BYTES)  # a regular file only: a FIFO or a device is refused at once
+    except TooLarge as e:
+        out.append(Problem(rel, None, None, "json", f"file too large (found {e.found}; expected at most {MAX_JSON_BYTES:,})"))
+        return False, None
     except FileNotFoundError:
         out.append(Problem(rel, None, None, "missing", "file is missing"))
         return False, None
-    except NotRegular:
-        out.append(Problem(rel, None, None, "json", "not a regular file (a FIFO, device or folder), not read"))
-        return False, None
     except OSError as e:
         out.append(Problem(rel, None, None, "json", f"file cannot be read ({e.strerror})"))
-        return False, None
-    with fh:
-        if size > MAX_JSON_BYTES:
-            out.append(Problem(rel, None, None, "json", f"file too large (found {size:,} bytes; expected at most {MAX_JSON_BYTES:,})"))
-            return False, None
-        data = fh.read(MAX_JSON_BYTES + 1)
-    if len(data) > MAX_JSON_BYTES:  # it grew since
-        out.append(Problem(rel, None, None, "json", f"file too large (expected at most {MAX_JSON_BYTES:,} bytes)"))
         return False, None
     try:
         text = data.decode("utf-8")

@@ -19,38 +19,29 @@ from .patterns import compile_pattern
 from .patterns import fullmatch as _fullmatch
 from .report import name as _name
 from .report import show as _show
-
-INT64 = (-2**63, 2**63 - 1)  # what SQLite's INTEGER and pandas' int64 hold
+from .values import INT64, INTEGER_PATTERN, finite_number, int64
 
 
 def _present(s):
     return s != ""
 
 
-_INTEGER = compile_pattern(r"[+-]?\d+")
-_NUMBER = compile_pattern(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_INTEGER = compile_pattern(INTEGER_PATTERN)
 _DATE = compile_pattern(r"\d{4}-\d{2}-\d{2}")
-
-
-def fits_int64(v: str) -> bool:
-    """An integer's text (sign, digits) is within INT64, compared as text: exact at any length, and
-    no int() of a 5,000-digit value, which Python refuses (its int-string limit)."""
-    digits = v.lstrip("+-").lstrip("0") or "0"
-    edge = str(-INT64[0]) if v.startswith("-") else str(INT64[1])  # 19 digits either way
-    return len(digits) < len(edge) or (len(digits) == len(edge) and digits <= edge)
 
 
 def _integer(s):
     ok = _fullmatch(s, _INTEGER)
     long = ok & (s.str.len() > 18)  # a text of 18 characters or fewer always fits: check the others exactly
     if long.any():
-        ok[long] = [fits_int64(v) for v in s[long]]
+        ok[long] = [int64(v) is not None for v in s[long]]
     return ok | ~_present(s)
 
 
 def _number(s):
-    values = pd.to_numeric(s.where(_fullmatch(s, _NUMBER)), errors="coerce")
-    return np.isfinite(values) | ~_present(s)
+    seen = {}  # each distinct text read once
+    ok = [seen[v] if v in seen else seen.setdefault(v, finite_number(v) is not None) for v in s.tolist()]
+    return pd.Series(ok, index=s.index, dtype=bool) | ~_present(s)
 
 
 def _date(s):

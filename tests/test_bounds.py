@@ -18,7 +18,8 @@ from ifimes_karabakh import article, dataset
 from ifimes_karabakh.csvread import MAX_DAMAGED, read_table
 from ifimes_karabakh.descriptor import Package
 from ifimes_karabakh.report import MAX_PER_KIND, Problem, Problems
-from ifimes_karabakh.tableschema import TYPES, fits_int64
+from ifimes_karabakh.tableschema import TYPES
+from ifimes_karabakh.values import int64
 from ifimes_karabakh.validate import failures, report, validate
 from test_descriptor import tiny
 
@@ -229,14 +230,14 @@ def test_integer_type_at_the_64_bit_edges(value, ok):
     check = TYPES["integer"][0]
     assert bool(check(pd.Series([value, "1"]))[0]) is ok
     if value and value.lstrip("+-").isdigit():
-        assert fits_int64(value) is ok
+        assert (int64(value) is not None) is ok
 
 
 def test_integers_by_the_sides_of_the_limit_agree_with_python():
-    """fits_int64 against int() on every length and edge Python can still convert."""
+    """values.int64 against int() on every length and edge Python can still convert."""
     values = [str(v) for e in (2**63, -2**63) for v in (e - 1, e, e + 1)]
     values += ["9" * k for k in range(1, 25)] + ["-" + "9" * k for k in range(1, 25)]
-    assert [fits_int64(v) for v in values] == [-2**63 <= int(v) <= 2**63 - 1 for v in values]
+    assert [int64(v) is not None for v in values] == [-2**63 <= int(v) <= 2**63 - 1 for v in values]
 
 
 def test_five_thousand_digit_integer_cell_is_a_located_type_problem(tmp_path):
