@@ -469,3 +469,14 @@ def test_the_last_guard_before_the_screen():
     from ifimes_karabakh.report import plain
     assert plain("a\x1b[2Jb\nc\u202ed\x00") == "a\\x1b[2Jb\\nc\\u202ed\\x00"
     assert plain("Kəlbəcər … “x”") == "Kəlbəcər … “x”"
+
+
+@pytest.mark.parametrize("text,kind", [("null", "geojson"), ('{"type": "FeatureCollection", "features": [NaN]}', "json"),
+                                       ('{"type": "FeatureCollection", "type": "x", "features": []}', "json")])
+def test_a_geojson_resource_that_is_null_or_not_plain_json(pkg, text, kind):
+    """A resource that is not a table is read like the descriptor: JSON null is checked (and
+    fails), not taken for a file that could not be read; NaN or a repeated key is refused."""
+    (pkg / "data" / "territory_polygons.geojson").write_text(text)
+    problems, res = found(pkg)
+    assert ("data/territory_polygons.geojson", 1 if kind == "json" else None, None if kind == "json" else "type", kind) in problems
+    assert res.exit_code == 1
