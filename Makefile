@@ -6,7 +6,7 @@ DATA    := $(wildcard data/*.csv)
 CODE    := $(wildcard ifimes_karabakh/*.py)
 NAME    := ifimes-2020-karabakh
 
-.PHONY: validate test docs schemas dates site release benchmark clean
+.PHONY: validate test docs schemas dates site release benchmark mutate clean
 
 validate:
 	./dp validate
@@ -38,5 +38,9 @@ release: docs
 benchmark:
 	./dp benchmark
 
+## The mutation run over the validator's core modules (mutants/, git-ignored); not part of `test`.
+mutate:
+	./dp mutate
+
 clean:
-	rm -rf .venv .venv-legacy dist site site-screenshots
+	rm -rf .venv .venv-legacy dist site site-screenshots mutants

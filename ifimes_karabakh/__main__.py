@@ -98,6 +98,13 @@ def cmd_benchmark(args):
     return 0
 
 
+def cmd_mutate(args):
+    """Break rules.py, csvread.py, tableschema.py and descriptor.py one change at a time (mutmut)
+    and print which changes the tests miss (mutate.py); not part of ./dp test."""
+    from .mutate import run
+    return run(args.modules, args.max_children)
+
+
 def cmd_site(args):
     """Build the static website from the package into --out (site.py); --zip also writes it as a zip."""
     from .site import cli
@@ -111,6 +118,7 @@ COMMANDS = {
     "docs": (cmd_docs, "write README blocks, docs/codebook.md, docs/figures/ and CITATION.cff from the package"),
     "release": (cmd_release, "build dist/: the archive, the SQLite database and SHA256SUMS, from files committed to git"),
     "benchmark": (cmd_benchmark, "time the validator against bare frictionless on 1x, 10x, 100x, 1000x copies"),
+    "mutate": (cmd_mutate, "mutation run: break the validator's core modules one change at a time and list the changes the tests miss (many minutes)"),
     "site": (cmd_site, "build the static website (site/) from datapackage.json, the schemas and the tables"),
 }
 
@@ -137,6 +145,9 @@ def main(argv=None):
             p.add_argument("--scales", type=int, nargs="+", default=[1, 10, 100, 1000])
             p.add_argument("--hostile", action="store_true", help="time every structural and hostile input of issues 9 and 15 instead")
             p.add_argument("--only", help="with --hostile: only the cases whose title contains this text")
+        if cmd == "mutate":
+            p.add_argument("modules", nargs="*", help="rules, csvread, tableschema, descriptor (default: all four)")
+            p.add_argument("--max-children", type=int, default=2, help="mutants tested at once (default 2, the machine's cores)")
     args = ap.parse_args(argv)
     from .descriptor import DescriptorError
     try:

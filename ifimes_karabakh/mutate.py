@@ -1,0 +1,133 @@
+"""The mutation run (issue 15 §6): mutmut breaks the validator's core modules one small change at a
+time and runs the fast in-process tests against each change; a change no test notices survives.
+
+`./dp mutate [MODULE ...]` (default: all four of MODULES) runs mutmut (configured in pyproject.toml,
+[tool.mutmut]) in a fresh mutants/ folder (git-ignored), then prints per module and in all: the
+mutants, how many the tests killed, survived, timed out, the share killed, and every survivor as
+file:line with its diff line. It is not part of `./dp test`: it takes many minutes. Each survivor
+is either killed by a new literal-row test or explained as equivalent in CONTRIBUTING.md's notes
+of the run; `mutmut show NAME` (run in the repository) prints a survivor's whole diff."""
+import ast
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from . import REPO
+
+MODULES = ("rules", "csvread", "tableschema", "descriptor")
+PACKAGE = "ifimes_karabakh"
+
+
+def _source_text_env() -> dict:
+    """The copy in mutants/ finds the repository as mutants/ and so no ../shared beside it: point
+    the article's reader at the real text instead."""
+    from .article import source_path
+    env = dict(os.environ)
+    env["IFIMES_SOURCE_TEXT"] = str(source_path().resolve())
+    return env
+
+
+def _line_of(source: str, function: str, removed: str) -> int:
+    """The line of the source file that the mutant changed: the first line of the function (or
+    method) named `function` whose text is the diff's removed line; else the function's first line."""
+    cls, _, name = function.rpartition(".")
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ClassDef) and cls and node.name != cls:
+            continue
+        for child in (ast.iter_child_nodes(node) if isinstance(node, (ast.Module, ast.ClassDef)) else ()):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)) and child.name == name:
+                lines = source.splitlines()
+                for i in range(child.lineno - 1, child.end_lineno):
+                    if lines[i].strip() == removed.strip():
+                        return i + 1
+                return child.lineno
+    return 0
+
+
+def _function_of(mutant: str) -> str:
+    """`ifimes_karabakh.rules.x_check__mutmut_3` -> `check`; `...xǁRuleǁrun__mutmut_2` -> `Rule.run`."""
+    tail = mutant.rpartition(".")[2].rpartition("__mutmut_")[0]
+    if tail.startswith("xǁ"):
+        return ".".join(tail[2:].split("ǁ"))
+    return tail[2:] if tail.startswith("x_") else tail
+
+
+def results(modules) -> dict:
+    """{module: {"statuses": {mutant: status}, "survivors": [(file:line, diff line, mutant)]}} from
+    mutants/ of the last run (read with mutmut's own readers, in the repository folder)."""
+    os.chdir(REPO)  # mutmut reads pyproject.toml and mutants/ from the working folder
+    from mutmut.mutation.data import SourceFileMutationData
+    from mutmut.mutation.diff_apply import get_diff_for_mutant
+    from mutmut.stats import status_by_exit_code
+    out = {}
+    for module in modules:
+        path = Path(PACKAGE) / f"{module}.py"
+        data = SourceFileMutationData(path=path)
+        data.load()
+        statuses = {k: status_by_exit_code[v] for k, v in data.exit_code_by_key.items()}
+        source = (REPO / path).read_text(encoding="utf-8")
+        survivors = []
+        for mutant, status in statuses.items():
+            if status in ("killed", "timeout"):
+                continue
+            diff = get_diff_for_mutant(mutant, path=path).splitlines()
+            removed = next((d[1:] for d in diff if d.startswith("-") and not d.startswith("---")), "")
+            added = next((d[1:] for d in diff if d.startswith("+") and not d.startswith("+++")), "")
+            line = _line_of(source, _function_of(mutant), removed)
+            survivors.append((f"{path}:{line}", removed.strip(), added.strip(), mutant, status))
+        survivors.sort(key=lambda s: int(s[0].rpartition(":")[2]))
+        out[module] = {"statuses": statuses, "survivors": survivors}
+    return out
+
+
+def _counts(statuses) -> tuple:
+    values = list(statuses.values())
+    return (len(values), values.count("killed"), values.count("survived"), values.count("timeout"),
+            len(values) - values.count("killed") - values.count("survived") - values.count("timeout"))
+
+
+def _share(killed, total) -> str:
+    return f"{100 * killed / total:.1f}%" if total else "-"
+
+
+def report(res) -> None:
+    print(f"{'module':<14}{'mutants':>8}{'killed':>8}{'survived':>9}{'timeout':>8}{'other':>6}  share killed (timeouts as killed)")
+    total = [0] * 5
+    for module, r in res.items():
+        c = _counts(r["statuses"])
+        total = [a + b for a, b in zip(total, c)]
+        print(f"{module + '.py':<14}{c[0]:>8}{c[1]:>8}{c[2]:>9}{c[3]:>8}{c[4]:>6}  {_share(c[1] + c[3], c[0])}")
+    print(f"{'all':<14}{total[0]:>8}{total[1]:>8}{total[2]:>9}{total[3]:>8}{total[4]:>6}  {_share(total[1] + total[3], total[0])}")
+    for module, r in res.items():
+        if r["survivors"]:
+            print(f"\nsurvivors in {module}.py ('other': no test ran it, or mutmut could not tell):")
+        for where, removed, added, mutant, status in r["survivors"]:
+            note = "" if status == "survived" else f" [{status}]"
+            print(f"  {where}: {removed}\n      -> {added}   ({mutant}){note}")
+
+
+def run(modules, max_children: int = 2) -> int:
+    unknown = [m for m in modules if m not in MODULES]
+    if unknown:
+        print(f"ifimes_karabakh mutate: unknown module(s) {', '.join(unknown)}; one of {', '.join(MODULES)}", file=sys.stderr)
+        return 2
+    modules = list(modules) or list(MODULES)
+    mutmut = Path(sys.executable).parent / "mutmut"
+    # mutmut copies the tests and data into mutants/ only if missing there: start fresh, so the run
+    # sees today's tests
+    shutil.rmtree(REPO / "mutants", ignore_errors=True)
+    started = time.monotonic()
+    names = [f"{PACKAGE}.{m}.*" for m in modules]
+    proc = subprocess.run([str(mutmut), "run", "--max-children", str(max_children), *names],
+                          cwd=REPO, env=_source_text_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    seconds = time.monotonic() - started
+    if proc.returncode != 0:
+        print(f"ifimes_karabakh mutate: mutmut failed (exit {proc.returncode}):\n{proc.stderr[-3000:]}", file=sys.stderr)
+        return 2
+    res = results(modules)
+    report(res)
+    print(f"\n{seconds:.0f} s with --max-children {max_children}")
+    return 0
