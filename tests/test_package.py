@@ -147,3 +147,164 @@ def test_the_descriptor_names_the_article_as_its_sources_row_does(pkg, monkeypat
     assert cli.main(["schemas"]) == 0
     first, *others = json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))["sources"]
     assert first["path"].startswith("https://www.ifimes.org/researches/") and others == dp["sources"][1:]
+
+
+# ------------------------------------------------------------------ tableschema.py: every check at its boundaries
+def schema_failures(schema, columns, tables=None, name=""):
+    """{(column, row index, message)} that pandera_schema(schema) reports on the literal columns;
+    a check of whole rows (keys) is reported as column "row"."""
+    import pandas as pd
+    from pandera.errors import SchemaErrors
+    from ifimes_karabakh.tableschema import pandera_schema
+    frame = pd.DataFrame(columns, dtype=object)
+    try:
+        pandera_schema(schema, tables, name=name).validate(frame, lazy=True)
+    except SchemaErrors as e:
+        cases = e.value.failure_cases if hasattr(e, "value") else e.failure_cases
+        return {(c if ctx == "Column" else "row", i, m)
+                for ctx, c, i, m in zip(cases["schema_context"], cases["column"], cases["index"], cases["check"])}
+    return set()
+
+
+INT_TYPE = "value of the wrong type: not an integer that fits 64 bits (expected -9223372036854775808 to 9223372036854775807)"
+
+
+def test_types_on_text_at_their_boundaries():
+    schema = {"fields": [{"name": "i", "type": "integer"}, {"name": "x", "type": "number"},
+                         {"name": "d", "type": "date"}, {"name": "b", "type": "boolean"}, {"name": "s"}]}
+    cols = {
+        # 19 characters: checked exactly (one above the 18 that always fit); "" is a missing value
+        "i": ["9223372036854775807", "9223372036854775808", "-922337203685477580", "999999999999999999", "1.0", " 1", "", "+7"],
+        "x": ["1e308", "1e309", ".5", "5.", "1,5", "nan", "", "inf"],
+        "d": ["2020-02-29", "2021-02-29", "2020-13-01", "2020-1-01", "20-02-2020", "", "2020-12-31", "2020-02-29 "],
+        "b": ["true", "false", "True", "1", "", "no", "true", "FALSE"],
+        "s": ["", "=x", " ", "any", "1", "", "x", "y"],
+    }
+    assert schema_failures(schema, cols) == {
+        ("i", 1, INT_TYPE), ("i", 4, INT_TYPE), ("i", 5, INT_TYPE),
+        ("x", 1, "value of the wrong type: not a finite decimal number (expected digits, '.', an exponent)"),
+        ("x", 4, "value of the wrong type: not a finite decimal number (expected digits, '.', an exponent)"),
+        ("x", 5, "value of the wrong type: not a finite decimal number (expected digits, '.', an exponent)"),
+        ("x", 7, "value of the wrong type: not a finite decimal number (expected digits, '.', an exponent)"),
+        ("d", 1, "value of the wrong type: not a real calendar date (expected YYYY-MM-DD)"),
+        ("d", 2, "value of the wrong type: not a real calendar date (expected YYYY-MM-DD)"),
+        ("d", 3, "value of the wrong type: not a real calendar date (expected YYYY-MM-DD)"),
+        ("d", 4, "value of the wrong type: not a real calendar date (expected YYYY-MM-DD)"),
+        ("d", 7, "value of the wrong type: not a real calendar date (expected YYYY-MM-DD)"),
+        ("b", 2, "value of the wrong type: not a boolean (expected true or false)"),
+        ("b", 3, "value of the wrong type: not a boolean (expected true or false)"),
+        ("b", 5, "value of the wrong type: not a boolean (expected true or false)"),
+        ("b", 7, "value of the wrong type: not a boolean (expected true or false)"),
+    }
+
+
+def test_a_long_integer_text_is_checked_exactly_even_when_it_repeats():
+    schema = {"fields": [{"name": "i", "type": "integer"}]}
+    cells = ["-9223372036854775808", "-9223372036854775809", "00000000000000000000000001", "-9223372036854775809", "12"]
+    assert schema_failures(schema, {"i": cells}) == {("i", 1, INT_TYPE), ("i", 3, INT_TYPE)}
+
+
+def test_constraints_at_their_boundaries():
+    schema = {"fields": [
+        {"name": "id", "constraints": {"required": True}},
+        {"name": "e", "constraints": {"enum": ["a", "b c"]}},
+        {"name": "p", "constraints": {"pattern": "[a-z]{2}"}},
+        {"name": "l", "constraints": {"minLength": 2, "maxLength": 3}},
+        {"name": "lmin", "constraints": {"minLength": 2}},
+        {"name": "lmax", "constraints": {"maxLength": 2}},
+        {"name": "n", "type": "integer", "constraints": {"minimum": -1, "maximum": 1}},
+        {"name": "nmin", "type": "number", "constraints": {"minimum": 0.5}},
+        {"name": "nmax", "type": "number", "constraints": {"maximum": 0.5}},
+        {"name": "srange", "constraints": {"minimum": 5}},  # a bound of a string field: no range check here
+        {"name": "u", "constraints": {"unique": True}},
+        {"name": "r0", "constraints": {"required": False}},
+    ]}
+    cols = {
+        "id": ["r1", "", "r3", "r4", "r5"],
+        "e": ["a", "b c", "", "A", "b"],
+        "p": ["ab", "abc", "", "a", "AB"],
+        "l": ["ab", "abc", "", "a", "abcd"],
+        "lmin": ["ab", "a", "", "abcdefghij", "x"],
+        "lmax": ["ab", "abc", "", "a", "abcd"],
+        "n": ["-1", "1", "", "-2", "2"],
+        "nmin": ["0.5", "0.49", "", "x", "1e3"],
+        "nmax": ["0.5", "0.51", "", "-1e3", "x"],
+        "srange": ["1", "2", "", "3", "4"],
+        "u": ["a", "b", "", "", "a"],
+        "r0": ["", "", "", "", ""],
+    }
+    nan = "value of the wrong type: not a finite decimal number (expected digits, '.', an exponent)"
+    assert schema_failures(schema, cols) == {
+        ("id", 1, "required value is missing"),
+        ("e", 3, "value not in the vocabulary (expected one of a, 'b c')"),
+        ("e", 4, "value not in the vocabulary (expected one of a, 'b c')"),
+        ("p", 1, "value does not match the pattern (expected '[a-z]{2}')"),
+        ("p", 3, "value does not match the pattern (expected '[a-z]{2}')"),
+        ("p", 4, "value does not match the pattern (expected '[a-z]{2}')"),
+        ("l", 3, "value of the wrong length (expected 2 to 3 characters)"),
+        ("l", 4, "value of the wrong length (expected 2 to 3 characters)"),
+        ("lmin", 1, "value of the wrong length (expected 2 to inf characters)"),
+        ("lmin", 4, "value of the wrong length (expected 2 to inf characters)"),
+        ("lmax", 1, "value of the wrong length (expected 0 to 2 characters)"),
+        ("lmax", 4, "value of the wrong length (expected 0 to 2 characters)"),
+        ("n", 3, "value out of range (expected -1 to 1)"),
+        ("n", 4, "value out of range (expected -1 to 1)"),
+        ("nmin", 1, "value out of range (expected 0.5 to inf)"),
+        ("nmin", 3, nan),
+        ("nmax", 1, "value out of range (expected -inf to 0.5)"),
+        ("nmax", 4, nan),
+        ("u", 4, "value appears in an earlier row (expected a unique value)"),
+    }
+
+
+def test_an_empty_key_value_is_missing_whether_or_not_the_field_says_required():
+    schema = {"fields": [{"name": "a"}, {"name": "b"}, {"name": "c"}], "primaryKey": ["a", "b"]}
+    missing = "value of the primary key is missing (expected a value: the key identifies the row)"
+    dup = "duplicate primary key (expected a value of a, b that no earlier row has)"
+    cols = {"a": ["x", "x", "", "y", "x"], "b": ["1", "2", "1", "", "1"], "c": ["", "", "", "", ""]}
+    assert schema_failures(schema, cols) == {("a", 2, missing), ("b", 3, missing), ("row", 4, dup)}
+    # a required key field says required, once
+    schema["fields"][0]["constraints"] = {"required": True}
+    assert ("a", 2, "required value is missing") in schema_failures(schema, cols)
+    assert ("a", 2, missing) not in schema_failures(schema, cols)
+
+
+def test_foreign_keys_single_composite_and_to_the_table_itself():
+    import pandas as pd
+    people = pd.DataFrame({"pid": ["p1", "p2"], "k1": ["a", "b"], "k2": ["1", "2"]}, dtype=object)
+    schema = {"fields": [{"name": "id"}, {"name": "pid"}, {"name": "k1"}, {"name": "k2"}, {"name": "parent"}],
+              "primaryKey": "id",
+              "foreignKeys": [{"fields": "pid", "reference": {"resource": "people", "fields": "pid"}},
+                              {"fields": ["k1", "k2"], "reference": {"resource": "people", "fields": ["k1", "k2"]}},
+                              {"fields": "parent", "reference": {"resource": "", "fields": "id"}},
+                              {"fields": "pid", "reference": {"resource": "absent", "fields": "pid"}}]}
+    cols = {"id": ["e1", "e2", "e3", "e4"], "pid": ["p1", "p3", "", "p2"], "k1": ["a", "a", "", "b"],
+            "k2": ["1", "2", "", "2"], "parent": ["", "e1", "e9", "e4"]}
+    own = pd.DataFrame(cols, dtype=object)
+    got = schema_failures(schema, cols, {"people": people, "events": own}, name="events")
+    assert got == {
+        ("row", 1, "reference to a row that does not exist (expected a value of people.pid)"),
+        ("row", 1, "reference to a row that does not exist (expected a value of people.k1, k2)"),
+        ("row", 2, "reference to a row that does not exist (expected a value of events.id)"),
+    }
+    # without the other tables only the key of the table itself is checked
+    assert schema_failures(schema, cols) == set()
+
+
+def test_columns_leaves_out_the_checks_of_the_other_columns():
+    import pandas as pd
+    from ifimes_karabakh.tableschema import pandera_schema
+    schema = {"fields": [{"name": "id"}, {"name": "n", "type": "integer"}, {"name": "ref"}], "primaryKey": "id",
+              "foreignKeys": [{"fields": "ref", "reference": {"resource": "", "fields": "id"}}]}
+    tables = {"t": pd.DataFrame({"id": ["a"], "n": ["x"], "ref": ["zz"]}, dtype=object)}
+    only_id = pandera_schema(schema, tables, columns=["id"], name="t")
+    assert list(only_id.columns) == ["id"] and [c.name for c in only_id.checks] == ["primary-key"]
+    only_ref = pandera_schema(schema, tables, columns=["ref"], name="t")
+    assert [c.name for c in only_ref.checks] == ["foreign-key"] and only_ref.name == "t"
+    assert pandera_schema(schema).name is None and len(pandera_schema(schema).checks) == 1
+
+
+def test_a_resource_name_gives_the_package_schema_and_its_name():
+    from ifimes_karabakh.tableschema import pandera_schema
+    schema = pandera_schema("events")
+    assert schema.name == "events" and list(schema.columns) == load_package(REPO).resource("events").fields
