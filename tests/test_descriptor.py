@@ -480,3 +480,197 @@ def test_a_geojson_resource_that_is_null_or_not_plain_json(pkg, text, kind):
     problems, res = found(pkg)
     assert ("data/territory_polygons.geojson", 1 if kind == "json" else None, None if kind == "json" else "type", kind) in problems
     assert res.exit_code == 1
+
+
+# ------------------------------------------------------------------ every message of the shape checks, in full
+# The located message is what a maintainer reads to mend the descriptor: each case gives the literal
+# schema or resource at a boundary and the (column, message) of every problem it must raise.
+SF = [{"name": "id"}]
+SCHEMA_MESSAGES = {
+    'not an object': ([1], [
+        (None, "a Table Schema must be a JSON object (every table of this package needs one) (found 'list')"),
+    ]),
+    'fields missing': ({}, [
+        ('fields', "expected a non-empty list of fields (found 'NoneType')"),
+    ]),
+    'fields empty': ({'fields': []}, [
+        ('fields', "expected a non-empty list of fields (found 'list')"),
+    ]),
+    'title not text': ({'fields': SF, 'primaryKey': 'id', 'title': 3, 'description': None}, [
+        ('title', "expected text (found '3')"),
+        ('description', "expected text (found 'None')"),
+    ]),
+    'missingValues': ({'fields': SF, 'primaryKey': 'id', 'missingValues': ['-']}, [
+        ('missingValues', 'not read by this validator (expected [\'\'], or nothing) (found "[\'-\']")'),
+    ]),
+    'fieldsMatch': ({'fields': SF, 'primaryKey': 'id', 'fieldsMatch': 'subset'}, [
+        ('fieldsMatch', "not read by this validator (expected 'exact', or nothing) (found 'subset')"),
+    ]),
+    'uniqueKeys': ({'fields': SF, 'primaryKey': 'id', 'uniqueKeys': [['id']]}, [
+        ('uniqueKeys', 'not checked by this validator (expected it absent) (found "[[\'id\']]")'),
+    ]),
+    'field not object': ({'fields': [SF[0], 'x', {'name': ''}, {'name': 3}], 'primaryKey': 'id'}, [
+        ('fields[1]', "a field must be an object with a non-empty string name (found 'x')"),
+        ('fields[2]', 'a field must be an object with a non-empty string name (found "{\'name\': \'\'}")'),
+        ('fields[3]', 'a field must be an object with a non-empty string name (found "{\'name\': 3}")'),
+    ]),
+    'field type': ({'fields': [SF[0], {'name': 'g', 'type': 'geopoint'}, {'name': 'h', 'type': ['string']}], 'primaryKey': 'id'}, [
+        ('fields[1].type', "type not checked by this validator (expected one of boolean, date, integer, number, string) (found 'geopoint')"),
+        ('fields[2].type', 'type not checked by this validator (expected one of boolean, date, integer, number, string) (found "[\'string\']")'),
+    ]),
+    'field title': ({'fields': [SF[0], {'name': 'a', 'title': 1, 'description': []}], 'primaryKey': 'id'}, [
+        ('fields[1].title', "expected text (found '1')"),
+        ('fields[1].description', "expected text (found '[]')"),
+    ]),
+    'field defaults': ({'fields': [SF[0], {'name': 'a', 'format': 'email', 'bareNumber': False, 'decimalChar': ',', 'groupChar': ' ', 'missingValues': ['NA'], 'trueValues': ['y'], 'falseValues': ['n']}, {'name': 'b', 'format': 'default', 'bareNumber': True, 'decimalChar': '.', 'groupChar': '', 'missingValues': ['']}], 'primaryKey': 'id'}, [
+        ('fields[1].format', "not read by this validator (expected 'default', or nothing) (found 'email')"),
+        ('fields[1].bareNumber', "not read by this validator (expected True, or nothing) (found 'False')"),
+        ('fields[1].decimalChar', "not read by this validator (expected '.', or nothing) (found ',')"),
+        ('fields[1].groupChar', "not read by this validator (expected '', or nothing) (found ' ')"),
+        ('fields[1].missingValues', 'not read by this validator (expected [\'\'], or nothing) (found "[\'NA\']")'),
+        ('fields[1].falseValues', 'not read by this validator (expected it absent: a boolean is true or false) (found "[\'n\']")'),
+        ('fields[1].trueValues', 'not read by this validator (expected it absent: a boolean is true or false) (found "[\'y\']")'),
+    ]),
+    'constraints not object': ({'fields': [SF[0], {'name': 'a', 'constraints': []}], 'primaryKey': 'id'}, [
+        ('fields[1].constraints', "expected an object (found '[]')"),
+    ]),
+    'constraints unknown/wrong': ({'fields': [SF[0], {'name': 'a', 'constraints': {'exclusiveMaximum': 1, 'required': 1, 'unique': 'yes', 'enum': 'a', 'pattern': 1, 'minLength': 1.0, 'maxLength': True, 'minimum': '0', 'maximum': False}}], 'primaryKey': 'id'}, [
+        ('fields[1].constraints.exclusiveMaximum', "constraint not checked by this validator (expected only required, unique, enum, pattern, minLength, maxLength, minimum, maximum) (found 'exclusiveMaximum')"),
+        ('fields[1].constraints.required', "constraint of the wrong type (found '1')"),
+        ('fields[1].constraints.unique', "constraint of the wrong type (found 'yes')"),
+        ('fields[1].constraints.enum', "constraint of the wrong type (found 'a')"),
+        ('fields[1].constraints.pattern', "constraint of the wrong type (found '1')"),
+        ('fields[1].constraints.minLength', "constraint of the wrong type (found '1.0')"),
+        ('fields[1].constraints.maxLength', "constraint of the wrong type (found 'True')"),
+        ('fields[1].constraints.minimum', "constraint of the wrong type (found '0')"),
+        ('fields[1].constraints.maximum', "constraint of the wrong type (found 'False')"),
+    ]),
+    'constraints bounds': ({'fields': [SF[0], {'name': 'a', 'type': 'integer', 'constraints': {'minimum': 10**400, 'maximum': -10**400, 'minLength': -1, 'maxLength': 2**63}}, {'name': 'b', 'constraints': {'minLength': 0, 'maxLength': 2**63 - 1, 'minimum': 10**308, 'maximum': -1.5}}], 'primaryKey': 'id'}, [
+        ('fields[1].constraints.minLength', "length out of range (expected 0 to 2**63 - 1) (found '-1')"),
+        ('fields[1].constraints.maxLength', "length out of range (expected 0 to 2**63 - 1) (found '9223372036854775808')"),
+        ('fields[1].constraints.minimum', "bound beyond the range of a 64-bit float (expected a finite number) (found '100000000000000000000000000000000000000000000000000000000000…')"),
+        ('fields[1].constraints.maximum', "bound beyond the range of a 64-bit float (expected a finite number) (found '-10000000000000000000000000000000000000000000000000000000000…')"),
+    ]),
+    'pattern re2': ({'fields': [SF[0], {'name': 'a', 'constraints': {'pattern': '(?=a)b'}}, {'name': 'b', 'constraints': {'pattern': 'a+'}}], 'primaryKey': 'id'}, [
+        ('fields[1].constraints.pattern', "pattern this validator cannot run (expected a regular expression in RE2 syntax) (found '(?=a)b')"),
+    ]),
+    'enum not strings': ({'fields': [SF[0], {'name': 'a', 'constraints': {'enum': ['a', 1]}}], 'primaryKey': 'id'}, [
+        ('fields[1].constraints.enum', 'enum values must be strings (found "[\'a\', 1]")'),
+    ]),
+    'categories': ({'fields': [SF[0], {'name': 'a', 'categories': 'x'}, {'name': 'b', 'categories': [{'value': 1}]}, {'name': 'c', 'categories': ['x', 'y'], 'constraints': {'enum': ['y', 'x']}}, {'name': 'd', 'categories': [{'value': 'x', 'label': 2}]}, {'name': 'e', 'categories': [{'value': 'x', 'label': 'X'}, 'y'], 'constraints': {'enum': ['x', 'y']}}], 'primaryKey': 'id'}, [
+        ('fields[1].categories', "expected a list of {value, label} objects with string values (found 'x')"),
+        ('fields[2].categories', 'expected a list of {value, label} objects with string values (found "[{\'value\': 1}]")'),
+        ('fields[3].categories', 'categories and constraints.enum list different values (expected the same values in the same order) (found "[\'x\', \'y\']")'),
+        ('fields[4].categories', 'a category\'s label must be text (found "[{\'value\': \'x\', \'label\': 2}]")'),
+    ]),
+    'names': ({'fields': [SF[0], {'name': 'a'}, {'name': 'a'}, {'name': 'B'}, {'name': 'b'}], 'primaryKey': 'id'}, [
+        ('fields', 'field names must be unique (found "[\'a\']")'),
+        ('fields', 'field names that differ only in case (expected names that differ in more than case) (found "[\'B\', \'b\']")'),
+    ]),
+    'pk': ({'fields': SF, 'primaryKey': 3}, [
+        ('primaryKey', "primary key names no field (found '3')"),
+    ]),
+    'pk list': ({'fields': SF, 'primaryKey': ['id', 'zz', 3]}, [
+        ('primaryKey', "primary key names no field (found 'zz')"),
+        ('primaryKey', "primary key names no field (found '3')"),
+    ]),
+    'pk empty': ({'fields': SF, 'primaryKey': []}, [
+        ('primaryKey', "a Table Schema needs a primary key (expected the fields that identify a row: every table of this package has one) (found '[]')"),
+    ]),
+    'fks': ({'fields': [SF[0], {'name': 'a'}], 'primaryKey': 'id', 'foreignKeys': [3, {'fields': 'a'}, {'fields': 'a', 'reference': {'resource': 1, 'fields': 'a'}}, {'fields': ['a', 'id'], 'reference': {'fields': 'a'}}, {'fields': '', 'reference': {'fields': 'a'}}, {'fields': 'zz', 'reference': {'fields': 'a'}}, {'fields': ['a'], 'reference': {'resource': '', 'fields': ['id']}}]}, [
+        ('resources[0].schema.foreignKeys[0]', "expected {fields, reference: {resource, fields}} (found '3')"),
+        ('resources[0].schema.foreignKeys[1]', 'expected {fields, reference: {resource, fields}} (found "{\'fields\': \'a\'}")'),
+        ('resources[0].schema.foreignKeys[2]', 'expected {fields, reference: {resource, fields}} (found "{\'fields\': \'a\', \'reference\': {\'resource\': 1, \'fields\': \'a\'}}")'),
+        ('resources[0].schema.foreignKeys[3]', 'fields and reference.fields must name the same number of fields, by name (found "{\'fields\': [\'a\', \'id\'], \'reference\': {\'fields\': \'a\'}}")'),
+        ('resources[0].schema.foreignKeys[4]', 'fields and reference.fields must name the same number of fields, by name (found "{\'fields\': \'\', \'reference\': {\'fields\': \'a\'}}")'),
+        ('resources[0].schema.foreignKeys[5]', "foreign key names no field (found 'zz')"),
+    ]),
+    'fks not list': ({'fields': SF, 'primaryKey': 'id', 'foreignKeys': {'fields': 'id'}}, [
+        ('foreignKeys[0]', "expected {fields, reference: {resource, fields}} (found 'None')"),
+    ]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SCHEMA_MESSAGES))
+def test_every_schema_problem_with_its_place_and_message(case):
+    schema, expected = SCHEMA_MESSAGES[case]
+    out = []
+    ok = descriptor.check_schema(schema, "s.json", out, "resources[0].schema" if case == "fks" else "")
+    assert [(p.file, p.row, p.kind) for p in out] == [("s.json", None, "descriptor")] * len(expected)
+    assert [(p.column, p.message) for p in out] == expected and ok is (not expected)
+
+
+def test_a_sound_schema_at_every_boundary_says_nothing():
+    fields = [{"name": "id", "title": "Id", "description": "", "constraints": {"required": True}},
+              {"name": "b", "format": "default", "bareNumber": True, "decimalChar": ".", "groupChar": "", "missingValues": [""]},
+              {"name": "c", "constraints": {"minLength": 0, "maxLength": 2**63 - 1, "minimum": 10**308, "maximum": -1.5, "pattern": "a+", "enum": ["x", "y"]},
+               "categories": [{"value": "x", "label": "X"}, "y"]},
+              {"name": "d", "type": "boolean", "constraints": {"unique": False}}]
+    schema = {"fields": fields, "primaryKey": ["id", "b"], "missingValues": [""], "fieldsMatch": "exact", "title": "T",
+              "foreignKeys": [{"fields": ["c", "d"], "reference": {"resource": "", "fields": ["id", "b"]}}]}
+    out = []
+    assert descriptor.check_schema(schema, "s.json", out) and out == []
+    out = []
+    assert descriptor.check_schema(dict(schema, foreignKeys=[{"fields": "c", "reference": {"fields": "id"}}] * MAX_FOREIGN_KEYS), "s.json", out) and out == []
+
+
+def test_every_resource_file_problem_with_its_place_and_message():
+    sound = {"$schema": "x", "type": "table", "format": "CSV", "mediatype": "text/csv", "encoding": "UTF8", "scheme": "file",
+             "dialect": {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "header": True, "lineTerminator": "\n",
+                         "skipInitialSpace": False, "headerRows": [1], "commentRows": [], "csvddfVersion": "1.2",
+                         "caseSensitiveHeader": True, "headerJoin": " ", "$schema": "y"}}
+    out = []
+    descriptor.check_resource_file(sound, "dp.json", "resources[0]", out)
+    assert out == []
+    bad = {"$schema": 1, "type": "tabular", "format": 3, "mediatype": "text/tsv", "encoding": "latin-1", "data": [], "compression": "gz",
+           "innerpath": "a", "extrapaths": [], "scheme": "http", "hash": "h", "bytes": 1, "stats": {}, "title": 1, "description": 2}
+    descriptor.check_resource_file(bad, "dp.json", "resources[0]", out)
+    refused = "is not read or checked by this validator, refused (found {}; expected only `path` to the file)"
+    assert [(p.file, p.column, p.kind, p.message) for p in out] == [("dp.json", f"resources[0].{c}", "descriptor", m) for c, m in [
+        ("$schema", "expected a profile URL (found '1')"),
+        ("data", "inline data beside the file " + refused.format("'[]'")),
+        ("compression", "a compressed file " + refused.format("'gz'")),
+        ("innerpath", "a file inside an archive " + refused.format("'a'")),
+        ("extrapaths", "more files joined to the first " + refused.format("'[]'")),
+        ("scheme", "another way to reach the file " + refused.format("'http'")),
+        ("hash", "a checksum of the file " + refused.format("'h'")),
+        ("bytes", "the file's size " + refused.format("'1'")),
+        ("stats", "the file's checksum, size or row count " + refused.format("'{}'")),
+        ("title", "expected text (found '1')"),
+        ("description", "expected text (found '2')"),
+        ("type", "not what this validator reads (found 'tabular'; expected 'table')"),
+        ("format", "not what this validator reads (found '3'; expected 'csv')"),
+        ("mediatype", "not what this validator reads (found 'text/tsv'; expected 'text/csv')"),
+        ("encoding", "not what this validator reads (found 'latin-1'; expected 'utf-8')")]]
+
+
+@pytest.mark.parametrize("dialect,expected", [
+    ("d.json", [("dialect", "expected the dialect inline, as an object (found 'd.json')")]),
+    ({"delimiter": ";", "header": 1, "skipInitialSpace": True, "headerRows": [2], "commentChar": "#", "doubleQuote": 1}, [
+        ("dialect.delimiter", "dialect not read by this validator (found ';'; expected ',')"),
+        ("dialect.header", "dialect not read by this validator (found '1'; expected True)"),
+        ("dialect.skipInitialSpace", "dialect not read by this validator (found 'True'; expected False)"),
+        ("dialect.headerRows", "dialect not read by this validator (found '[2]'; expected [1])"),
+        ("dialect.commentChar", "dialect not read by this validator (found '#'; expected only delimiter, quoteChar, doubleQuote, header, lineTerminator)"),
+        ("dialect.doubleQuote", "dialect not read by this validator (found '1'; expected True)")]),
+])
+def test_a_dialect_other_than_what_csvread_reads(dialect, expected):
+    out = []
+    descriptor.check_resource_file({"dialect": dialect}, "dp.json", "resources[0]", out)
+    assert [(p.column, p.kind, p.message) for p in out] == [(f"resources[0].{c}", "descriptor", m) for c, m in expected]
+
+
+@pytest.mark.parametrize("resource,expected", [
+    ({"format": "geojson"}, []),
+    ({"format": "geojson", "mediatype": "application/geo+json", "encoding": "UTF-8"}, []),
+    ({"format": "geojson", "mediatype": "application/json", "encoding": "latin1", "type": "table", "dialect": {}}, [
+        ("mediatype", "not the media type of geojson (found 'application/json'; expected 'application/geo+json')"),
+        ("encoding", "not what this validator reads (found 'latin1'; expected 'utf-8')"),
+        ("type", "a geojson resource is not a table (found 'table'; expected no type)"),
+        ("dialect", "a geojson resource is not a table (found '{}'; expected no dialect)")]),
+    ({"format": "geojson", "encoding": 8}, [("encoding", "not what this validator reads (found '8'; expected 'utf-8')")]),
+])
+def test_a_file_resource_declares_its_own_format(resource, expected):
+    out = []
+    assert descriptor.check_file_resource(resource, "dp.json", "resources[0]", out) is (not expected)
+    assert [(p.column, p.kind, p.message) for p in out] == [(f"resources[0].{c}", "descriptor", m) for c, m in expected]
