@@ -674,3 +674,55 @@ def test_a_file_resource_declares_its_own_format(resource, expected):
     out = []
     assert descriptor.check_file_resource(resource, "dp.json", "resources[0]", out) is (not expected)
     assert [(p.column, p.kind, p.message) for p in out] == [(f"resources[0].{c}", "descriptor", m) for c, m in expected]
+
+
+def test_every_descriptor_problem_with_its_place_and_message(tmp_path):
+    """One descriptor with a fault in each part: each is reported where it stands, the sound tables are kept."""
+    inline = {"fields": [{"name": "id"}, {"name": "x"}], "primaryKey": "id",
+              "foreignKeys": [{"fields": "x", "reference": {"resource": "nowhere", "fields": "id"}},
+                              {"fields": "x", "reference": {"resource": "t", "fields": "nope"}},
+                              {"fields": "x", "reference": {"resource": "v", "fields": "id"}}]}
+    dp = {"name": "Bad Name", "version": "1.0", "title": 1, "description": [], "resources": [
+        {"name": "t", "path": "data/t.csv", "schema": "schemas/t.schema.json"},
+        "x", {"name": "sqlite_t"}, {"name": "t", "path": "data/t.csv"},
+        {"name": "u", "path": "data/t.csv"},
+        {"name": "v", "path": "../t.csv", "schema": "schemas/t.schema.json"},
+        {"name": "w", "path": "data/t.csv", "schema": inline},
+        {"name": "g", "format": "geojson", "path": "data/g.geojson", "mediatype": "x"},
+        {"name": "h", "format": "geojson", "path": "https://x/g.geojson"},
+        {"name": "s", "path": "data/t.csv", "schema": "https://x/s.json"},
+        {"name": "m", "path": "data/t.csv", "schema": "schemas/missing.json"}]}
+    out = []
+    pkg = load(tiny(tmp_path, descriptor_text=json.dumps(dp)), out)
+    assert [r.name for r in pkg.resources] == ["t", "w"] and pkg.files == []
+    name_rule = "lowercase letters, digits, '.', '_' or '-', at most 64"
+    remote = "remote path refused: validation never reads from the network (found '{}'; expected a path inside the package folder)"
+    assert [(p.file, p.row, p.column, p.kind, p.message) for p in out] == [
+        ("datapackage.json", None, "name", "descriptor", f"package name must be {name_rule} (found 'Bad Name')"),
+        ("datapackage.json", None, "version", "descriptor", "version must be SemVer X.Y.Z (found '1.0')"),
+        ("datapackage.json", None, "title", "descriptor", "expected text (found '1')"),
+        ("datapackage.json", None, "description", "descriptor", "expected text (found '[]')"),
+        ("datapackage.json", None, "resources[1]", "descriptor", f"a resource must be an object with a name of {name_rule}, not starting with sqlite_ (found 'x')"),
+        ("datapackage.json", None, "resources[2]", "descriptor", f"a resource must be an object with a name of {name_rule}, not starting with sqlite_ (found 'sqlite_t')"),
+        ("datapackage.json", None, "resources[3].name", "descriptor", "resource name used twice (found 't')"),
+        ("datapackage.json", None, "resources[4].schema", "descriptor", "resource without a Table Schema (expected a path to one, or one inline: every table of this package needs one)"),
+        ("datapackage.json", None, "resources[5].path", "path", "path outside the package folder refused (found '../t.csv'; expected a relative path without '..')"),
+        ("datapackage.json", None, "resources[7].mediatype", "descriptor", "not the media type of geojson (found 'x'; expected 'application/geo+json')"),
+        ("datapackage.json", None, "resources[8].path", "path", remote.format("https://x/g.geojson")),
+        ("datapackage.json", None, "resources[9].schema", "path", remote.format("https://x/s.json")),
+        ("schemas/missing.json", None, None, "missing", "file is missing"),
+        ("datapackage.json", None, "foreignKeys[0]", "descriptor", "foreign key points to no resource (found 'nowhere')"),
+        ("datapackage.json", None, "foreignKeys[1]", "descriptor", "foreign key points to no field of t (found 'nope')"),
+    ]
+
+
+@pytest.mark.parametrize("resources,kind,message", [
+    ([], "descriptor", "expected a non-empty list of resources (found 'list')"),
+    ({"a": 1}, "descriptor", "expected a non-empty list of resources (found 'dict')"),
+    ([{}] * (MAX_RESOURCES + 1), "limit", f"too many resources (found {MAX_RESOURCES + 1}; expected at most {MAX_RESOURCES}); none is read"),
+])
+def test_resources_that_cannot_be_read_at_all(tmp_path, resources, kind, message):
+    out = []
+    dp = {"name": "p", "version": "1.0.0-rc.1+b2", "resources": resources}
+    assert load(tiny(tmp_path, descriptor_text=json.dumps(dp)), out) is None
+    assert [(p.file, p.column, p.kind, p.message) for p in out] == [("datapackage.json", "resources", kind, message)]
