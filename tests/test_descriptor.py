@@ -726,3 +726,59 @@ def test_resources_that_cannot_be_read_at_all(tmp_path, resources, kind, message
     dp = {"name": "p", "version": "1.0.0-rc.1+b2", "resources": resources}
     assert load(tiny(tmp_path, descriptor_text=json.dumps(dp)), out) is None
     assert [(p.file, p.column, p.kind, p.message) for p in out] == [("datapackage.json", "resources", kind, message)]
+
+
+@pytest.mark.parametrize("data,row,message", [
+    (b'{"a": 1,\n "b": }', 2, "invalid JSON (Expecting value at column 7)"),
+    (b'{\n "a": NaN}', 2, "not plain JSON at column 7: NaN is not a JSON number (expected a finite number, or a string)"),
+    (b'{"a": 1,\n "a": 2}', 1, "not plain JSON at column 1: key 'a' given twice in one object (expected each key once: readers keep one of them without a word)"),
+    (b'{"a":\n "\xe9"}', 2, "bytes that are not UTF-8 (expected UTF-8 JSON)"),
+    (b"[" * 100_000, None, "invalid JSON (nested too deeply to read)"),
+    (b"1" * 5000, None, "invalid JSON (Exceeds the limit (4300 digits) for integer string conversion: value has 5000 digits)"),
+    (b"[1,\n\n  1e999]", 3, "not plain JSON at column 3: number beyond the range of a 64-bit float (found '1e999')"),
+    (b'{"k": "\\ud800"}', 1, "not plain JSON at column 7: lone surrogate in a string (found '\\ud800'; expected text that UTF-8 can hold)"),
+    (b'{"x": 1, "\\udc00": 1}', 1, "not plain JSON at column 11: lone surrogate in a string (found '\\udc00'; expected text that UTF-8 can hold)"),
+])
+def test_json_that_cannot_be_used_with_its_line_and_message(tmp_path, data, row, message):
+    (tmp_path / "s.json").write_bytes(data)
+    out = []
+    assert descriptor.load_json(tmp_path / "s.json", "s.json", out) == (False, None)
+    assert [(p.file, p.row, p.column, p.kind, p.message) for p in out] == [("s.json", row, None, "json", message)]
+
+
+def test_json_null_missing_and_folder(tmp_path):
+    (tmp_path / "null.json").write_text("null", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    out = []
+    assert descriptor.load_json(tmp_path / "null.json", "null.json", out) == (True, None) and out == []
+    assert descriptor.load_json(tmp_path / "none.json", "none.json", out) == (False, None)
+    assert descriptor.load_json(tmp_path / "sub", "sub", out) == (False, None)
+    assert [(p.file, p.kind, p.message) for p in out] == [("none.json", "missing", "file is missing"),
+                                                          ("sub", "json", "file cannot be read (not a regular file)")]
+
+
+@pytest.mark.parametrize("rel,kind,message", [
+    ("", "descriptor", "expected a relative path (found '')"),
+    (None, "descriptor", "expected a relative path (found 'None')"),
+    (3, "descriptor", "expected a relative path (found '3')"),
+    ("/etc/passwd", "path", "path outside the package folder refused (found '/etc/passwd'; expected a relative path without '..')"),
+    ("\\x", "path", "path outside the package folder refused (found '\\\\x'; expected a relative path without '..')"),
+    ("a\\b", "path", "path outside the package folder refused (found 'a\\\\b'; expected a relative path without '..')"),
+    ("a/../b", "path", "path outside the package folder refused (found 'a/../b'; expected a relative path without '..')"),
+    ("a\x00", "path", "path outside the package folder refused (found 'a\\x00'; expected a relative path without '..')"),
+    ("file:x", "path", "remote path refused: validation never reads from the network (found 'file:x'; expected a path inside the package folder)"),
+    ("C:x", "path", "remote path refused: validation never reads from the network (found 'C:x'; expected a path inside the package folder)"),
+    ("sub", "path", "path is not a regular file (a folder, FIFO or device; found 'sub')"),
+    ("out", "path", "path leads outside the package folder through a link, refused (found 'out')"),
+    ("ok.json", None, None), ("sub/new.json", None, None), ("a..b.json", None, None),
+])
+def test_every_path_refusal_with_its_message(tmp_path, rel, kind, message):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "ok.json").write_text("{}", encoding="utf-8")
+    os.symlink("/etc/hostname", tmp_path / "out")
+    out = []
+    got = descriptor.inside(tmp_path, rel, "dp.json", "col", out)
+    if kind is None:
+        assert got == tmp_path / rel and out == []
+    else:
+        assert got is None and [(p.file, p.column, p.kind, p.message) for p in out] == [("dp.json", "col", kind, message)]
