@@ -308,3 +308,14 @@ def test_a_resource_name_gives_the_package_schema_and_its_name():
     from ifimes_karabakh.tableschema import pandera_schema
     schema = pandera_schema("events")
     assert schema.name == "events" and list(schema.columns) == load_package(REPO).resource("events").fields
+
+
+def test_a_frame_not_read_as_text_fails_and_extra_columns_are_left_alone():
+    """pandas' default reading turns "" into NaN: not the text this schema checks, so refused, not
+    passed; a column the schema does not name is another check's business (the header's)."""
+    import math
+    schema = {"fields": [{"name": "id"}, {"name": "x"}], "primaryKey": "id"}
+    got = schema_failures(schema, {"id": ["a", "b"], "x": ["1", math.nan]})
+    assert {(c, i) for c, i, _ in got} == {("x", 1)}
+    assert schema_failures(schema, {"id": ["a", "b"], "x": ["1", ""], "extra": ["", "="]}) == set()
+    assert schema_failures(schema, {"id": ["a", "b"]}) == {("row", None, "column_in_dataframe")}  # column x missing
