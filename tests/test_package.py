@@ -319,3 +319,11 @@ def test_a_frame_not_read_as_text_fails_and_extra_columns_are_left_alone():
     assert {(c, i) for c, i, _ in got} == {("x", 1)}
     assert schema_failures(schema, {"id": ["a", "b"], "x": ["1", ""], "extra": ["", "="]}) == set()
     assert schema_failures(schema, {"id": ["a", "b"]}) == {("row", None, "column_in_dataframe")}  # column x missing
+
+
+def test_a_date_is_read_as_yyyy_mm_dd_whatever_the_first_cell_looks_like():
+    """A reader that guesses the format from the first cell would take 31/12/2020 as the format and
+    then refuse every real date after it."""
+    schema = {"fields": [{"name": "d", "type": "date"}]}
+    wrong = "value of the wrong type: not a real calendar date (expected YYYY-MM-DD)"
+    assert schema_failures(schema, {"d": ["31/12/2020", "2020-02-29", "2020-12-31"]}) == {("d", 0, wrong)}
