@@ -782,3 +782,36 @@ def test_every_path_refusal_with_its_message(tmp_path, rel, kind, message):
         assert got == tmp_path / rel and out == []
     else:
         assert got is None and [(p.file, p.column, p.kind, p.message) for p in out] == [("dp.json", "col", kind, message)]
+
+
+@pytest.mark.parametrize("text,row,message", [
+    # a long number is cut to 40 characters in the message
+    ("[" + "1" + "0" * 39 + "e999]", 1, "not plain JSON at column 2: number beyond the range of a 64-bit float (found '1" + "0" * 39 + "…')"),
+    # a repeated key is located at its object, not at a lone escape later in the text
+    ('[{"a": 1, "a": 2}, "\\ud800"]', 1, "not plain JSON at column 2: key 'a' given twice in one object (expected each key once: readers keep one of them without a word)"),
+    # a lone surrogate in a key is located at its own escape, not at an earlier text that only looks like one
+    ('[{"x": "\\\\ud800"}, {"\\udc00": 1}]', 1, "not plain JSON at column 22: lone surrogate in a string (found '\\udc00'; expected text that UTF-8 can hold)"),
+    # a string that is the whole document, after a line break
+    ('\n  "\\ud800"', 2, "not plain JSON at column 3: lone surrogate in a string (found '\\ud800'; expected text that UTF-8 can hold)"),
+])
+def test_refused_json_is_located_where_it_stands(tmp_path, text, row, message):
+    (tmp_path / "s.json").write_text(text, encoding="utf-8")
+    out = []
+    assert descriptor.load_json(tmp_path / "s.json", "s.json", out) == (False, None)
+    assert [(p.row, p.message) for p in out] == [(row, message)]
+
+
+def test_load_package_names_every_problem_even_when_the_package_loads(tmp_path):
+    tiny(tmp_path)
+    dp = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
+    (tmp_path / "datapackage.json").write_text(json.dumps(dp | {"version": "1", "title": 2}), encoding="utf-8")
+    with pytest.raises(descriptor.DescriptorError) as e:
+        descriptor.load_package(tmp_path)
+    assert str(e.value) == ("datapackage.json::version: version must be SemVer X.Y.Z (found '1')\n"
+                            "datapackage.json::title: expected text (found '2')")
+    (tmp_path / "datapackage.json").unlink()
+    with pytest.raises(descriptor.DescriptorError) as e:
+        descriptor.load_package(tmp_path)
+    assert str(e.value) == "datapackage.json: file is missing"
+    tiny(tmp_path)
+    assert [r.name for r in descriptor.load_package(tmp_path).resources] == ["t"]
