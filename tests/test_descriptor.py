@@ -487,6 +487,9 @@ def test_a_geojson_resource_that_is_null_or_not_plain_json(pkg, text, kind):
 # schema or resource at a boundary and the (column, message) of every problem it must raise.
 SF = [{"name": "id"}]
 SCHEMA_MESSAGES = {
+    'null': (None, [
+        (None, "a Table Schema must be a JSON object (every table of this package needs one) (found 'null')"),
+    ]),
     'not an object': ([1], [
         (None, "a Table Schema must be a JSON object (every table of this package needs one) (found 'list')"),
     ]),
@@ -595,7 +598,7 @@ SCHEMA_MESSAGES = {
 def test_every_schema_problem_with_its_place_and_message(case):
     schema, expected = SCHEMA_MESSAGES[case]
     out = []
-    ok = descriptor.check_schema(schema, "s.json", out, "resources[0].schema" if case == "fks" else "")
+    ok = descriptor.check_schema(schema, "s.json", out, *(["resources[0].schema"] if case == "fks" else []))
     assert [(p.file, p.row, p.kind) for p in out] == [("s.json", None, "descriptor")] * len(expected)
     assert [(p.column, p.message) for p in out] == expected and ok is (not expected)
 
@@ -657,7 +660,7 @@ def test_every_resource_file_problem_with_its_place_and_message():
 def test_a_dialect_other_than_what_csvread_reads(dialect, expected):
     out = []
     descriptor.check_resource_file({"dialect": dialect}, "dp.json", "resources[0]", out)
-    assert [(p.column, p.kind, p.message) for p in out] == [(f"resources[0].{c}", "descriptor", m) for c, m in expected]
+    assert [(p.file, p.column, p.kind, p.message) for p in out] == [("dp.json", f"resources[0].{c}", "descriptor", m) for c, m in expected]
 
 
 @pytest.mark.parametrize("resource,expected", [
@@ -673,7 +676,7 @@ def test_a_dialect_other_than_what_csvread_reads(dialect, expected):
 def test_a_file_resource_declares_its_own_format(resource, expected):
     out = []
     assert descriptor.check_file_resource(resource, "dp.json", "resources[0]", out) is (not expected)
-    assert [(p.column, p.kind, p.message) for p in out] == [(f"resources[0].{c}", "descriptor", m) for c, m in expected]
+    assert [(p.file, p.column, p.kind, p.message) for p in out] == [("dp.json", f"resources[0].{c}", "descriptor", m) for c, m in expected]
 
 
 def test_every_descriptor_problem_with_its_place_and_message(tmp_path):
