@@ -67,6 +67,20 @@ def cmd_release(args):
     if res.problems:
         print(f"ifimes_karabakh release: refused: the package has {len(res.problems)} problem(s); run ./dp validate", file=sys.stderr)
         return 1
+    from .changes import ChangesError, record, uncovered
+    from .changes import write as changes_stale
+    try:  # the change record ships with the release: it must be current, and the CHANGELOG must name every change in it
+        missed = uncovered(record(REPO), (REPO / "CHANGELOG.md").read_text(encoding="utf-8"))
+        stale = changes_stale(REPO, check=True)
+    except ChangesError as e:
+        print(f"ifimes_karabakh release: refused: the change record cannot be built ({e})", file=sys.stderr)
+        return 1
+    if stale or missed:
+        for p in missed[:20]:
+            print(p, file=sys.stderr)
+        print(f"ifimes_karabakh release: refused: {'data/changes.csv is stale (run ./dp changes --write); ' if stale else ''}"
+              f"{len(missed)} change(s) not named in CHANGELOG.md", file=sys.stderr)
+        return 1
     try:
         paths = build(REPO, Path(args.out))
     except ReleaseError as e:
@@ -86,12 +100,20 @@ def cmd_benchmark(args):
         return 0
     from .benchmark import run
     run(args.scales)
+    from .benchmark import changes_time
+    changes_time()
     return 0
 
 
 def cmd_site(args):
     """Build the static website from the package into --out (site.py); --zip also writes it as a zip."""
     from .site import cli
+    return cli(args)
+
+
+def cmd_changes(args):
+    """What changed between two versions, row by row (changes.py); --write / --check: data/changes.csv."""
+    from .changes import cli
     return cli(args)
 
 
@@ -102,6 +124,7 @@ COMMANDS = {
     "docs": (cmd_docs, "write README blocks, docs/codebook.md, docs/figures/ and CITATION.cff from the package"),
     "release": (cmd_release, "build dist/: the archive, the SQLite database and SHA256SUMS, from files committed to git"),
     "benchmark": (cmd_benchmark, "time the validator against bare frictionless on 1x, 10x, 100x, 1000x copies"),
+    "changes": (cmd_changes, "compare two versions row by row (FROM TO: versions recorded in CHANGELOG.md, commits, or . for the working tree); --write/--check: data/changes.csv"),
     "site": (cmd_site, "build the static website (site/) from datapackage.json, the schemas and the tables"),
 }
 
@@ -121,6 +144,12 @@ def main(argv=None):
         if cmd == "site":
             p.add_argument("--out", default=str(REPO / "site"), help="folder to write to (default site/)")
             p.add_argument("--zip", help="also write the built site as a reproducible zip to this file")
+        if cmd == "changes":
+            p.add_argument("old", nargs="?", help="version or commit to compare from")
+            p.add_argument("new", nargs="?", help="version or commit to compare to (. = the working tree)")
+            p.add_argument("--write", action="store_true", help="rewrite data/changes.csv, the record since the first recorded release")
+            p.add_argument("--check", action="store_true", help="change nothing; exit 1 if data/changes.csv is stale or CHANGELOG.md misses a change")
+            p.add_argument("--repo", default=str(REPO), help=argparse.SUPPRESS)
         if cmd == "benchmark":
             p.add_argument("--scales", type=int, nargs="+", default=[1, 10, 100, 1000])
             p.add_argument("--hostile", action="store_true", help="time every structural and hostile input of issue 9 instead")
