@@ -187,3 +187,20 @@ def test_the_command_prints_the_changes_as_csv(capsys):
     assert rows[0] == changes.COLUMNS
     assert ["0.6.0", "provisions", "provision_id", "return-of-districts", "removed", "", "", ""] in rows
     assert "change(s)" in out.err
+
+
+# ------------------------------------------------------------------ the data folder's Software Heritage ID
+def test_the_data_swhid_is_git_s_own_tree_id(tmp_path):
+    from ifimes_karabakh.swhid import SwhidError, data_swhid
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "b.csv").write_bytes(b"id\nb\n")
+    (tmp_path / "data" / "a.csv").write_bytes(b"id\na\n")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "data")
+    tree = subprocess.run(["git", "-C", str(tmp_path), "write-tree", "--prefix=data/"], capture_output=True, text=True).stdout.strip()
+    assert data_swhid(tmp_path) == f"swh:1:dir:{tree}"
+    (tmp_path / "data" / "a.csv").write_bytes(b"id\na2\n")
+    assert data_swhid(tmp_path) != f"swh:1:dir:{tree}"
+    (tmp_path / "data" / "sub").mkdir()
+    with pytest.raises(SwhidError, match="data/sub is not a regular file"):
+        data_swhid(tmp_path)
