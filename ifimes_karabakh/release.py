@@ -1,7 +1,11 @@
 """The release files: a zip archive of the package and its documentation, the SQLite database, and
 SHA256SUMS over both, written to one output folder (default dist/):
 
-    <name>-<version>.zip      <name>-<version>.sqlite      SHA256SUMS
+    <name>-<version>.zip                       the package, its documentation and parquet/<table>.parquet
+    <name>-<X_Y_Z>.sqlite                      the SQLite database (no dots in the stem, so that Datasette's
+                                               URLs need no escapes: /ifimes-2020-karabakh-0_7_0/claims)
+    <name>-<X_Y_Z>-datasette-metadata.json     titles, descriptions and label columns for Datasette
+    SHA256SUMS
 
 Check them with `cd dist && sha256sum -c SHA256SUMS`.
 
@@ -21,6 +25,7 @@ the output folder is touched only when every file is ready, and nothing is left 
 Every refusal is a ReleaseError with a message that says what to do.
 """
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -29,10 +34,12 @@ import zipfile
 from pathlib import Path, PurePosixPath
 
 from . import REPO
-from . import sqlite
+from . import parquet, sqlite
+from .dataset import Dataset, DatasetError
 from .descriptor import NAME, SEMVER, DescriptorError, load_package
 from .report import name, show
 from .sqlite import ReleaseError
+from .datasette import metadata as datasette_metadata
 
 __all__ = ["ReleaseError", "build", "release_name", "members", "write_zip"]
 
@@ -58,6 +65,13 @@ def release_name(descriptor: dict) -> str:
     if not safe_part(stem):
         raise ReleaseError(f"datapackage.json: name and version give {show(stem)}, which is not a plain file name")
     return stem
+
+
+def database_name(descriptor: dict) -> str:
+    """`<name>-<X_Y_Z>.sqlite`: the version's dots become underscores, since Datasette names a
+    database after its file's stem and would need `~2E` escapes in every URL for a dot."""
+    stem = release_name(descriptor)
+    return f"{stem[: -len(descriptor['version'])]}{descriptor['version'].replace('.', '_')}.sqlite"
 
 
 def safe_part(part: str) -> bool:
@@ -230,16 +244,19 @@ def build(root=REPO, out=None) -> list:
     contents["README.md"] = contents.pop(ARCHIVE_README)
     with tempfile.TemporaryDirectory(prefix="ifimes-release-") as tmp:
         tmp = Path(tmp)
-        archive, db, sums = tmp / f"{stem}.zip", tmp / f"{stem}.sqlite", tmp / SUMS
-        write_zip(archive, stem, contents)
+        archive, db, sums = tmp / f"{stem}.zip", tmp / database_name(pkg.descriptor), tmp / SUMS
+        meta = tmp / db.name.replace(".sqlite", "-datasette-metadata.json")
         stage(tmp / "package", contents)
         try:
-            staged = load_package(tmp / "package")
-        except DescriptorError as e:
-            raise ReleaseError(f"datapackage.json cannot be used:\n{e}") from None
-        sqlite.build(staged, db)
-        sums.write_text("".join(f"{sha256(p)}  {p.name}\n" for p in (archive, db)), encoding="utf-8")
+            staged = Dataset.load(tmp / "package")
+        except DatasetError as e:
+            raise ReleaseError(f"the package cannot be read:\n{e}") from None
+        contents.update(parquet.write(staged, tmp / "parquet"))  # from the same bytes as the archive's CSVs
+        write_zip(archive, stem, contents)
+        sqlite.build(staged.package, db)
+        meta.write_text(json.dumps(datasette_metadata(staged, db.name), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        sums.write_text("".join(f"{sha256(p)}  {p.name}\n" for p in (archive, db, meta)), encoding="utf-8")
         changed = uncommitted(root, rels)  # changed while building: what was read may be neither version
         if changed:
             raise ReleaseError(f"files changed during the build: {', '.join(name(f) for f in changed)} (build again)")
-        return publish([archive, db, sums], out)
+        return publish([archive, db, meta, sums], out)
