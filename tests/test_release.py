@@ -100,9 +100,9 @@ def test_two_builds_are_byte_identical(repo, built, tmp_path):
 
 
 def test_checksums_verify(built):
-    archive, db, sums = built
+    archive, db, meta, sums = built
     lines = sums.read_text(encoding="utf-8").splitlines()
-    assert lines == [f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}" for p in (archive, db)]
+    assert lines == [f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}" for p in (archive, db, meta)]
     if shutil.which("sha256sum"):
         p = subprocess.run(["sha256sum", "--strict", "-c", "SHA256SUMS"], cwd=sums.parent, capture_output=True, text=True)
         assert p.returncode == 0, p.stdout + p.stderr
