@@ -169,8 +169,35 @@ def keys_block(pkg):
     for r in pkg.resources:
         rows = read_rows(pkg, r)
         for f in r.fields:
-            if f in ("pax_id", "iso3", "iso3166_code", "wikidata_qid", "cow_code", "gw_code", "geonames_id", "latitude", "name_hy", "canonical_party_id"):
+            if f in ("pax_id", "iso3", "iso3166_code", "wikidata_qid", "cow_code", "gw_code", "geonames_id", "geonames_adm1_id", "latitude", "name_hy", "canonical_party_id",
+                     "ucdp_conflict_id", "ucdp_actor_id"):
                 out.append(f"| `{r.name}` | `{f}` | {sum(1 for x in rows if x[f])} | {len(rows)} |")
+    return "\n".join(out)
+
+
+def forecast_scorecard(pkg):
+    """Counts by outcome of every forecast at the common date (the latest as_of of forecast_assessments),
+    and the same counts as first published, so a reader sees what the re-assessment changed."""
+    assessments = read_rows(pkg, pkg.resource("forecast_assessments"))
+    common = max(r["as_of"] for r in assessments)
+    current = {r["claim_id"]: r for r in assessments if r["as_of"] == common}
+    first = {}
+    for r in sorted(assessments, key=lambda r: r["as_of"]):
+        first.setdefault(r["claim_id"], r)
+    cats = pkg.resource("forecast_assessments").field("outcome")["categories"]
+    now, before = Counter(r["outcome"] for r in current.values()), Counter(r["outcome"] for r in first.values())
+    links = read_rows(pkg, pkg.resource("forecast_events"))
+    out = [f"Every forecast assessed as of **{common}** (the release's common date; `forecast_assessments.csv` keeps the earlier "
+           f"assessments, `forecast_events.csv` links {len({l['claim_id'] for l in links})} forecasts to "
+           f"{len(read_rows(pkg, pkg.resource('later_events')))} later events):", "",
+           "| outcome | meaning | forecasts | at their first assessment |", "|---|---|---:|---:|"]
+    for c in cats:
+        out.append(f"| `{c['value']}` | {c['label']} | {now[c['value']]} | {before[c['value']]} |")
+    out.append(f"| all | | {len(current)} | {len(first)} |")
+    changed = sorted(c for c in current if first[c]["outcome"] != current[c]["outcome"])
+    if changed:
+        out += ["", "Changed since the first assessment: " + ", ".join(
+            f"`{c}` ({first[c]['outcome']} → {current[c]['outcome']})" for c in changed) + "."]
     return "\n".join(out)
 
 
@@ -179,7 +206,7 @@ def trust_block(pkg):
     return block(pkg)
 
 
-BLOCKS = {"tables": table_of_tables, "verdicts": verdict_table, "trust": trust_block, "keys": keys_block,
+BLOCKS = {"tables": table_of_tables, "verdicts": verdict_table, "trust": trust_block, "keys": keys_block, "scorecard": forecast_scorecard,
           "cite": citation_block, "limits": limits_block}
 
 
@@ -303,6 +330,12 @@ def codebook(pkg):
                 lines += ["", f"Values of `{f['name']}`:", ""]
                 lines += [f"- {_code(c['value'])}: {c.get('label', '')}" for c in f["categories"]]
         lines.append("")
+    by_name = {r.get("name"): r for r in dp.get("resources", []) if isinstance(r, dict)}
+    for f in pkg.files:  # the resources that are not tables (GeoJSON): described by their descriptor entry
+        d = by_name.get(f.name, {})
+        lic = ", ".join(x.get("title") or x.get("name", "") for x in d.get("licenses", []))
+        lines += [f"## {f.name}", "", f.title, "", f"- File: `{f.path}` ({f.format}, {d.get('mediatype', '')})",
+                  f"- Licence: {lic}" if lic else "- Licence: that of the package", "", d.get("description", ""), ""]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
