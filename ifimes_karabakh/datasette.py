@@ -51,7 +51,7 @@ def serve(root=REPO, port=8001, out=None):
     ds = Dataset.load(root)
     with tempfile.TemporaryDirectory(prefix="ifimes-serve-") as tmp:
         folder = Path(out or tmp)
-        db = sqlite.build(ds.package, folder / database_name(ds.descriptor))
+        db = sqlite.build(ds, folder / database_name(ds.descriptor))
         meta = folder / "metadata.json"
         meta.write_text(json.dumps(metadata(ds, db.name), indent=2, ensure_ascii=False), encoding="utf-8")
         return subprocess.call([sys.executable, "-m", "datasette", "serve", "--immutable", str(db), "--metadata", str(meta),

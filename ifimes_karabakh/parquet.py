@@ -16,7 +16,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .sqlite import ReleaseError, to_integer, to_real
+from .sqlite import ReleaseError
+from .values import to_integer, to_real
 from .report import name, show
 
 ARROW_TYPES = {"integer": pa.int64(), "number": pa.float64(), "date": pa.date32(), "boolean": pa.bool_()}
