@@ -8,6 +8,7 @@ nothing a spreadsheet would run as a formula. A row with too many or too few cel
 once and kept, cut or padded to the header, so its key still counts for other tables; the rules
 do not report anything else on it."""
 import csv
+import hashlib
 import io
 import re
 from collections import Counter
@@ -44,6 +45,7 @@ class Table:
     missing: list = field(default_factory=list)  # schema fields not in the header
     problems: list = field(default_factory=list)
     complete: bool = False                      # False: not read to the end (or not at all)
+    sha256: str = ""                            # of the file's bytes, once read to the end (datapackage.json's `hash`)
 
 
 def read_table(path: Path, rel: str, fields: list) -> Table:
@@ -70,6 +72,8 @@ def read_table(path: Path, rel: str, fields: list) -> Table:
         limit = csv.field_size_limit(MAX_LINE_BYTES)
         try:
             _parse(csv.reader(lines, strict=True), lines, t, fields)
+            if t.complete:
+                t.sha256 = lines.digest.hexdigest()
         except csv.Error as e:
             out.append(Problem(rel, lines.n, None, "structure", f"CSV cannot be parsed here ({e}); the table is not read past this line"))
         except _Stop:
@@ -91,6 +95,7 @@ class _Lines:
         self.n = 0                  # physical line number of the last line handed out
         self.replaced = {}          # line -> (kind, message) for lines where REPLACED stands in
         self.crlf = 0
+        self.digest = hashlib.sha256()  # the bytes as read, so that the file's hash needs no second read
 
     def __iter__(self):
         return self
@@ -99,6 +104,7 @@ class _Lines:
         raw = self.fh.readline(MAX_LINE_BYTES + 1)
         if not raw:
             raise StopIteration
+        self.digest.update(raw)
         self.n += 1
         if len(raw) > MAX_LINE_BYTES:
             self.out.append(Problem(self.rel, self.n, None, "limit", f"line too long (more than {MAX_LINE_BYTES:,} bytes); the table is not read past this line"))

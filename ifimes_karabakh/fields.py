@@ -171,9 +171,12 @@ def render_resource(resource: dict) -> dict:
     return {k: r[k] for k in _RESOURCE_ORDER if k in r} | {k: v for k, v in r.items() if k not in _RESOURCE_ORDER}
 
 
-def _hashed(resource: dict, root) -> dict:
+def _hashed(resource: dict, root, known: dict) -> dict:
     """The resource with the hash of its file, when the package folder is given and the path is a
-    regular file inside it (anything else is the validator's to report)."""
+    regular file inside it (anything else is the validator's to report); `known` holds the hashes
+    of the tables a Dataset has already read (name -> hex), so that no CSV is read twice."""
+    if resource.get("name") in known:
+        return {**resource, "hash": f"{HASH}:{known[resource['name']]}"}
     path = Path(root) / resource["path"] if root is not None and isinstance(resource.get("path"), str) else None
     if path is None or path.is_symlink() or not path.is_file() or not path.resolve().is_relative_to(Path(root).resolve()):
         return resource
@@ -185,7 +188,7 @@ def article_source(row: dict) -> dict:
     return {"title": f"{row['publisher']}: {row['title']} ({row['date']})", "path": row["url"]}
 
 
-def render_package(descriptor: dict, article: dict | None = None, root=None) -> dict:
+def render_package(descriptor: dict, article: dict | None = None, root=None, hashes: dict | None = None) -> dict:
     """datapackage.json as it must be: `$schema` first, no v1 `profile`, contributors with `roles`,
     every resource through render_resource, with article (article_source) as the first of its
     `sources` and, given the package folder, every resource with the `hash` of its file's bytes (so
@@ -198,7 +201,7 @@ def render_package(descriptor: dict, article: dict | None = None, root=None) -> 
             role = c.pop("role")
             c["roles"] = role if isinstance(role, list) else [role]
     if isinstance(dp.get("resources"), list):
-        dp["resources"] = [render_resource(_hashed(r, root)) if isinstance(r, dict) else r for r in dp["resources"]]
+        dp["resources"] = [render_resource(_hashed(r, root, hashes or {})) if isinstance(r, dict) else r for r in dp["resources"]]
     return {"$schema": PROFILES["datapackage"], **dp}
 
 
@@ -225,7 +228,7 @@ def write(root, check: bool, ds=None) -> list:
                 path.write_text(text, encoding="utf-8")
     path = root / "datapackage.json"
     old = path.read_text(encoding="utf-8")
-    text = dumps(render_package(json.loads(old), article_source(ds.article_row() if ds is not None else _article_row(pkg)), root))
+    text = dumps(render_package(json.loads(old), article_source(ds.article_row() if ds is not None else _article_row(pkg)), root, ds.hashes if ds is not None else None))
     if old != text:
         stale.append("datapackage.json")
         if not check:

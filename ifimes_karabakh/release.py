@@ -37,7 +37,6 @@ Every refusal is a ReleaseError with a message that says what to do.
 import hashlib
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -256,20 +255,24 @@ def stale_generated(ds) -> list:
     return out + [f"{f} (run ./dp docs)" for f in stale] + problems
 
 
-_RELEASE = re.compile(r"^## \[([^\]]+)\]", re.M)
-_COMMIT = re.compile(r"\bcommit\s+`?([0-9a-f]{7,40})\b")
-
-
 def recorded_commit(changelog: str, version: str):
     """The commit CHANGELOG.md records as the one version was built from (the first `commit <hash>`
     in that version's entry), or None while the entry records none."""
-    heads = list(_RELEASE.finditer(changelog))
-    for i, m in enumerate(heads):
-        if m.group(1) == version:
-            end = heads[i + 1].start() if i + 1 < len(heads) else len(changelog)
-            found = _COMMIT.search(changelog, m.end(), end)
-            return found.group(1) if found else None
-    return None
+    from .changes import changelog_entries
+    return changelog_entries(changelog).get(version, ("", None))[1]
+
+
+def change_record_problems(ds) -> list:
+    """data/changes.csv must be the record that `./dp changes --write` writes now, and the
+    CHANGELOG must name every change in it (changes.py); each problem one line."""
+    from .changes import RECORD, ChangesError, dumps, record, uncovered
+    try:
+        found = record(ds.root)
+    except ChangesError as e:
+        return [f"the change record cannot be built ({e})"]
+    path = ds.root / RECORD
+    stale = not path.is_file() or path.read_text(encoding="utf-8") != dumps(found, numbered=True)
+    return [f"{RECORD} (run ./dp changes --write)"] * stale + [str(p) for p in uncovered(found, (ds.root / "CHANGELOG.md").read_text(encoding="utf-8"))]
 
 
 def commit_problem(root: Path, version: str):
@@ -311,7 +314,7 @@ def build(root=REPO, out=None, other_commit=False, warn=None) -> list:
         ds = Dataset.load(root)
     except DatasetError as e:
         raise ReleaseError(f"the package cannot be read cleanly (run ./dp validate):\n{e}") from None
-    stale = stale_generated(ds)
+    stale = stale_generated(ds) + change_record_problems(ds)
     if stale:
         raise ReleaseError("generated files are stale or disagree, and would ship so: " + "; ".join(stale))
     if other:
