@@ -148,6 +148,7 @@ def main(argv=None):
         if cmd == "site":
             p.add_argument("--out", default=str(REPO / "site"), help="folder to write to (default site/)")
             p.add_argument("--zip", help="also write the built site as a reproducible zip to this file")
+            p.add_argument("--release", default=str(REPO / "dist"), help="folder of the release files to link (default dist/)")
         if cmd == "changes":
             p.add_argument("old", nargs="?", help="version or commit to compare from")
             p.add_argument("new", nargs="?", help="version or commit to compare to (. = the working tree)")

@@ -78,6 +78,23 @@ def release_name(descriptor: dict) -> str:
     return stem
 
 
+# Every file `./dp release` writes, by name pattern, and what it holds: {stem} is <name>-<version>,
+# {db} the database's stem (database_name), {table} one file per table. The website links them
+# from this list; SHA256SUMS covers them all.
+RELEASE_FILES = {
+    "archive": ("{stem}.zip", "the CSVs, datapackage.json, the schemas, the Parquet files, the codebook, the figures, README, CHANGELOG, "
+                   "CITATION.cff and the licences, under one top folder; reproducible (two builds of a commit are byte-identical)"),
+    "database": ("{db}.sqlite", "the same data as a SQLite database, with typed columns and the primary and foreign keys declared"),
+    "datasette": ("{db}-datasette-metadata.json", "titles, descriptions and label columns for Datasette: datasette {db}.sqlite -m {db}-datasette-metadata.json"),
+    "parquet": ("{stem}-{table}.parquet", "the table as Parquet, with the column types of its Table Schema (also inside the zip, as parquet/<table>.parquet)"),
+}
+
+
+def release_file(pattern: str, descriptor: dict, table: str | None = None) -> str:
+    """The name of one release file from its RELEASE_FILES pattern."""
+    return pattern.format(stem=release_name(descriptor), db=database_name(descriptor).removesuffix(".sqlite"), table=table or "<table>")
+
+
 def database_name(descriptor: dict) -> str:
     """`<name>-<X_Y_Z>.sqlite`: the version's dots become underscores, since Datasette names a
     database after its file's stem and would need `~2E` escapes in every URL for a dot."""
@@ -323,19 +340,27 @@ def build(root=REPO, out=None, other_commit=False, warn=None) -> list:
     contents["README.md"] = contents.pop(ARCHIVE_README)
     with tempfile.TemporaryDirectory(prefix="ifimes-release-") as tmp:
         tmp = Path(tmp)
-        archive, db, sums = tmp / f"{stem}.zip", tmp / database_name(pkg.descriptor), tmp / SUMS
-        meta = tmp / db.name.replace(".sqlite", "-datasette-metadata.json")
+        archive, db, sums = (tmp / release_file(RELEASE_FILES["archive"][0], pkg.descriptor), tmp / release_file(RELEASE_FILES["database"][0], pkg.descriptor),
+                             tmp / SUMS)
+        meta = tmp / release_file(RELEASE_FILES["datasette"][0], pkg.descriptor)
         stage(tmp / "package", contents)
         try:
             staged = Dataset.load(tmp / "package")
         except DatasetError as e:
             raise ReleaseError(f"the archived package cannot be read cleanly:\n{e}") from None
-        contents.update(parquet.write(staged, tmp / "parquet"))  # from the same bytes as the archive's CSVs
+        tables = parquet.write(staged, tmp / "parquet")  # from the same bytes as the archive's CSVs
+        contents.update(tables)
         write_zip(archive, stem, contents)
         sqlite.build(staged, db)
         meta.write_text(json.dumps(datasette_metadata(staged, db.name), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        sums.write_text("".join(f"{sha256(p)}  {p.name}\n" for p in (archive, db, meta)), encoding="utf-8")
+        per_table = []
+        for r in staged.resources:
+            path = tmp / release_file(RELEASE_FILES["parquet"][0], pkg.descriptor, r.name)
+            path.write_bytes(tables[f"parquet/{r.name}.parquet"])
+            per_table.append(path)
+        built = [archive, db, meta, *per_table]
+        sums.write_text("".join(f"{sha256(p)}  {p.name}\n" for p in built), encoding="utf-8")
         changed = uncommitted(root, rels)  # changed while building: what was read may be neither version
         if changed:
             raise ReleaseError(f"files changed during the build: {', '.join(name(f) for f in changed)} (build again)")
-        return publish([archive, db, meta, sums], out)
+        return publish([*built, sums], out)

@@ -116,10 +116,12 @@ def expected_members(repo):
 
 # --- the files written ---------------------------------------------------------------------------
 
-def test_writes_the_four_files_named_after_the_package(repo, built):
+def test_writes_the_files_named_after_the_package(repo, built):
     dp = json.loads((repo / "datapackage.json").read_text(encoding="utf-8"))
     stem, db = f"{dp['name']}-{dp['version']}", f"{dp['name']}-{dp['version'].replace('.', '_')}"
-    assert [p.name for p in built] == [f"{stem}.zip", f"{db}.sqlite", f"{db}-datasette-metadata.json", "SHA256SUMS"]
+    tables = [r["name"] for r in dp["resources"] if r.get("type") == "table"]
+    assert [p.name for p in built] == [f"{stem}.zip", f"{db}.sqlite", f"{db}-datasette-metadata.json",
+                                       *(f"{stem}-{t}.parquet" for t in tables), "SHA256SUMS"]
     assert sorted(p.name for p in built[0].parent.iterdir()) == sorted(p.name for p in built)  # no temporary file left
 
 
@@ -130,9 +132,9 @@ def test_two_builds_are_byte_identical(repo, built, tmp_path):
 
 
 def test_checksums_verify(built):
-    archive, db, meta, sums = built
+    *files, sums = built
     lines = sums.read_text(encoding="utf-8").splitlines()
-    assert lines == [f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}" for p in (archive, db, meta)]
+    assert lines == [f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}" for p in files]
     if shutil.which("sha256sum"):
         p = subprocess.run(["sha256sum", "--strict", "-c", "SHA256SUMS"], cwd=sums.parent, capture_output=True, text=True)
         assert p.returncode == 0, p.stdout + p.stderr
@@ -242,7 +244,9 @@ def test_cli_prints_the_paths_or_refuses_with_exit_1(scratch, tmp_path, monkeypa
     stem = release.release_name(load_package(scratch).descriptor)
     assert cli.main(["release", "--out", str(tmp_path / "ok")]) == 0
     db = stem.replace(".", "_")
-    assert capsys.readouterr().out.splitlines() == [str(tmp_path / "ok" / n) for n in (f"{stem}.zip", f"{db}.sqlite", f"{db}-datasette-metadata.json", "SHA256SUMS")]
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[:3] == [str(tmp_path / "ok" / n) for n in (f"{stem}.zip", f"{db}.sqlite", f"{db}-datasette-metadata.json")]
+    assert printed[-1] == str(tmp_path / "ok" / "SHA256SUMS") and all(p.endswith(".parquet") for p in printed[3:-1])
     (scratch / "LICENSE").write_text("changed\n", encoding="utf-8")
     assert cli.main(["release", "--out", str(tmp_path / "refused")]) == 1
     captured = capsys.readouterr()
