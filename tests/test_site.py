@@ -799,3 +799,22 @@ def test_screenshots_at_desktop_and_phone_width(built, browser, claim_id):
             assert path.stat().st_size > 5000
         w.page.close()
         assert not w.problems
+
+
+# ------------------------------------------------------------------ what became of a row (issue 19)
+def test_a_row_page_says_what_changed_in_which_version(built):
+    page = (built.out / "rows" / "claims" / "armenians-in-france.html").read_text(encoding="utf-8")
+    history = text_of(page.split('id="__history"', 1)[1].split("</section>", 1)[0])
+    assert "In 0.5.0 or earlier" in history
+    assert "verdict changed in 0.6.0 from imprecise to disputed" in " ".join(history.split())
+    assert 'href="../../changelog.html#0-6-0---2026-11-30"' in page
+    unchanged = (built.out / "rows" / "territories" / "armenia.html").read_text(encoding="utf-8")
+    assert "No value changed since." in unchanged
+
+
+def test_a_removed_row_keeps_a_page_that_says_when_and_links_why(built):
+    page = (built.out / "rows" / "provisions" / "return-of-districts.html").read_text(encoding="utf-8")
+    assert "This row of provisions.csv was removed in version 0.6.0. Why: see the CHANGELOG entry of 0.6.0" in text_of(page)
+    assert 'href="../../changelog.html#0-6-0---2026-11-30"' in page
+    changelog = (built.out / "changelog.html").read_text(encoding="utf-8")
+    assert 'id="0-6-0---2026-11-30"' in changelog and changelog.count('id="added"') == 1  # repeated headings get their own ids
