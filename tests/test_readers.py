@@ -73,9 +73,12 @@ def test_a_new_resource_needs_only_name_path_schema_and_title(pkg):
 def test_every_resource_carries_the_hash_of_its_bytes_and_a_changed_file_makes_it_stale(pkg):
     for r in descriptor(pkg)["resources"]:
         assert r["hash"] == "sha256:" + hashlib.sha256((pkg / r["path"]).read_bytes()).hexdigest(), r["name"]
+    from ifimes_karabakh.validate import validate
+    assert not [p for p in validate(pkg).problems if p.kind == "hash"]
     with open(pkg / "data" / "figures.csv", "a", encoding="utf-8") as fh:
         fh.write("\n")
     assert fields.write(pkg, check=True) == ["datapackage.json"]
+    assert [(p.file, p.row, p.column) for p in validate(pkg).problems if p.kind == "hash"] == [("data/figures.csv", None, None)]
 
 
 def test_schemas_check_fails_when_the_boilerplate_differs_and_schemas_rewrites_it(pkg):
