@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .invisible_table import INVISIBLE_RANGES
 from .report import Problem, name, show
 
 MAX_TABLE_BYTES = 256 * 2**20   # a larger CSV file is refused unread
@@ -23,9 +24,11 @@ MAX_LINE_BYTES = 4 * 2**20      # a longer physical line ends the reading of the
 MAX_CELL_CHARS = 100_000        # a longer cell ends the reading of the table
 MAX_COLUMNS = 1_000             # a header with more columns is refused
 
-# C0 and C1 controls, line and paragraph separators, bidirectional controls, zero-width characters
-# and the BOM inside text: none belongs in a cell. \n is caught separately (a line break in a cell).
-INVISIBLE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u2064\u2066-\u2069\ufeff]")
+# Controls, format characters (bidirectional, zero-width, soft hyphen, tags ...), private use,
+# surrogates, unassigned code points and noncharacters, line and paragraph separators, Hangul
+# fillers and variation selectors, by Unicode category (invisible.py): none belongs in a cell. \n is
+# caught separately (a line break in a cell). One regular expression, compiled once.
+INVISIBLE = re.compile("[" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in INVISIBLE_RANGES) + "]")
 NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 FORMULA_START = ("=", "+", "-", "@")
 REPLACED = "\ufffd"  # stands in for a NUL or a byte that is not UTF-8, so the row can still be parsed
@@ -190,6 +193,9 @@ def _parse(reader, lines, t, fields):
 
 def _header_problems(t, fields):
     header, out, rel = t.header, t.problems, t.file
+    for h in header:  # a header cell is text like any cell: one line, printable, NFC, no formula
+        if h:
+            _cell_problems(out, rel, 1, h, h, what="header cell")
     have, want = set(header), set(fields)
     for f in fields:
         if f not in have:
@@ -206,15 +212,15 @@ def _header_problems(t, fields):
         out.append(Problem(rel, 1, None, "header", f"columns out of order (found {', '.join(map(name, header))}; expected {', '.join(fields)})"))
 
 
-def _cell_problems(out, rel, line, column, v):
+def _cell_problems(out, rel, line, column, v, what="cell"):
     if v != v.strip():
         out.append(Problem(rel, line, column, "whitespace", f"leading or trailing whitespace (found {show(v)}; expected none)"))
     if "\n" in v:
-        out.append(Problem(rel, line, column, "control", f"line break inside a cell (found {show(v)}; expected one line per row)"))
+        out.append(Problem(rel, line, column, "control", f"line break inside a {what} (found {show(v)}; expected one line per row)"))
     m = INVISIBLE.search(v)
     if m:
         out.append(Problem(rel, line, column, "control", f"invisible or control character U+{ord(m.group()):04X} (found {show(v)}; expected printable text)"))
     if not v.isascii() and not unicodedata.is_normalized("NFC", v):
         out.append(Problem(rel, line, column, "unicode", f"text not in Unicode NFC (found {show(v)}; expected {show(unicodedata.normalize('NFC', v))})"))
     if v.startswith(FORMULA_START) and not NUMBER.fullmatch(v):
-        out.append(Problem(rel, line, column, "formula", f"cell starts like a spreadsheet formula (found {show(v)}; expected text not starting with = + - @)"))
+        out.append(Problem(rel, line, column, "formula", f"{what} starts like a spreadsheet formula (found {show(v)}; expected text not starting with = + - @)"))

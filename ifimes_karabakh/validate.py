@@ -31,6 +31,9 @@ class Result:
     notes: list = field(default_factory=list)      # what was not checked, and why
     rows: dict = field(default_factory=dict)       # resource path -> rows read (None: not read)
     article_checked: bool = False
+    ran: dict = field(default_factory=dict)        # resource path -> the checks that ran on it, for the closing line
+    first: set = field(default_factory=set)        # files whose problems are printed first (a changed source text)
+    generated: str = ""                            # what the check of the generated files found, for the closing line
 
     @property
     def exit_code(self):
@@ -43,12 +46,16 @@ def validate(root) -> Result:
     pkg = load(root, out)
     if pkg is None:
         return res
+    table_rules = rules.for_package(pkg.resources)  # the conventions, from each resource's own fields, and the table-specific rules
+    out += rules.declaration_problems(pkg.resources)
+    for r in pkg.resources:
+        out += rules.convention_problems(r, table_rules[r.name])
     out += vocabulary_problems(pkg)
     # a resource refused for its schema or path is still listed: only files no resource names are strays
     listed = {(pkg.root / r["path"]).resolve() for r in pkg.descriptor["resources"] if isinstance(r, dict) and isinstance(r.get("path"), str) and "\x00" not in r["path"]}
-    for csv_path in sorted((pkg.root / "data").glob("*.csv")):
-        if csv_path.resolve() not in listed:
-            out.append(Problem(f"data/{csv_path.name}", None, None, "files", "CSV file in data/ is not listed in datapackage.json (expected every table to be a resource)"))
+    for rel in stray_tables(pkg.root):
+        if (pkg.root / rel).resolve() not in listed:
+            out.append(Problem(rel, None, None, "files", "CSV file in data/ is not listed in datapackage.json (expected every table to be a resource)"))
 
     tables = {}
     for r in pkg.resources:
@@ -61,6 +68,13 @@ def validate(root) -> Result:
     res.article_checked = article is not None
     usable = {n: t.frame for n, t in tables.items() if t.complete}
     ctx = rules.Context(usable, article, kept_texts(pkg, usable.get("sources"), out))
+    sources_file = next((r.path for r in pkg.resources if r.name == "sources"), "data/sources.csv")
+    changed, why = rules.changed_texts(ctx, str(source_path()), sources_file)
+    if changed:  # the first problems: every quote check against a changed text would fail, and is not run
+        out[:0] = changed
+        res.first = {p.file for p in changed if p.row is None}
+        res.notes += why
+        res.article_checked = ctx.article is not None
 
     for r in pkg.resources:
         t = tables[r.name]
@@ -85,14 +99,48 @@ def validate(root) -> Result:
                 res.notes.append(f"NOT REPORTED: {name(r.path)}:{p.row}:{name(p.column)}: {show(p.found)} may be the key of a damaged row of {check.description}")
             else:
                 out.append(p)
-        run, not_run = rules.applicable(r.name, t.frame, ctx)
+        run, not_run = rules.applicable(table_rules[r.name], t.frame, ctx)
         for rule, why in not_run:
-            skipped[why].append(f"rule {rule.kind} on {rule.column}")
+            if why != "no article text":  # said once for the whole package (read_article, changed_texts)
+                skipped[why].append(f"rule {rule.kind} on {rule.column}")
         for why, what in skipped.items():
             res.notes.append(f"SKIPPED in {name(r.path)} ({why}): {'; '.join(what)}")
         if run:
             out += [p for p, _ in failures(rules.schema(r.name, run, ctx), t.frame, r.path, t.damaged, lambda check, col: check.title)]
+        res.ran[r.path] = ran_on_table(run, not_run, skipped)
+    res.generated = generated_files(pkg, out, all(t.complete for t in tables.values()))
     return res
+
+
+def ran_on_table(run, not_run, skipped):
+    """The checks that ran on a table read to its end, as the closing line names them."""
+    done = ["clean CSV", "Table Schema" + (" (some foreign keys skipped)" if any(w.startswith("foreign key") for what in skipped.values() for w in what) else "")]
+    if run:
+        other = [r for r, why in not_run if why != "no article text"]  # the quote checks have their own words
+        done.append("rules" + (f" ({len(other)} skipped)" if other else ""))
+    if any(r.article for r in run):
+        done.append("quotes against the article text")
+    return done
+
+
+def stray_tables(root):
+    """data/ files (any depth, any case of .csv) as package-relative paths; links are not followed."""
+    found = []
+    for folder, dirs, files in os.walk(root / "data"):
+        dirs.sort()
+        found += [os.path.relpath(os.path.join(folder, f), root).replace(os.sep, "/") for f in sorted(files) if f.lower().endswith(".csv")]
+        if len(found) > 10_000:  # a hostile folder: enough to report, never a walk without end
+            break
+    return found
+
+
+def generated_files(pkg, out, complete):
+    """Problems for generated files that disagree with what they are generated from (stale.py); the
+    closing line's words for what was checked."""
+    from .stale import problems
+    found, said = problems(pkg, data_ok=complete and not out)
+    out += found
+    return said
 
 
 def damaged_tokens(table):
@@ -161,7 +209,7 @@ def report(res: Result, stream=None):
     by_file = defaultdict(list)
     for p in res.problems:
         by_file[p.file].append(p)
-    for f in sorted(by_file):
+    for f in sorted(by_file, key=lambda f: (f not in res.first, f)):
         print(f"== {name(f, 200)}: {len(by_file[f])} problem(s)", file=stream)
         for p in sorted(by_file[f], key=sort_key):
             print(p, file=stream)
@@ -173,5 +221,22 @@ def report(res: Result, stream=None):
         print(f"{'PASS' if count == 0 else 'FAIL'}  {name(path):34} {rows:>9} rows  {count} problem(s)", file=stream)
     for note in res.notes:
         print(note, file=stream)
-    checked = "clean CSV + Table Schema + rules" + (" + quotes against the article text" if res.article_checked else "")
-    print(f"{len(res.problems)} problem(s) found ({checked}).", file=stream)
+    print(f"{len(res.problems)} problem(s) found ({checked(res)}).", file=stream)
+
+
+def checked(res: Result) -> str:
+    """Exactly what ran: the checks common to every table, then each table where it differs."""
+    groups = defaultdict(list)
+    for path in res.rows:
+        groups[" + ".join(res.ran.get(path, ["clean CSV up to where reading stopped"]))].append(path)
+    ordered = sorted(groups.items(), key=lambda g: -len(g[1]))
+    parts = [f"{ordered[0][0]}, on {'every table' if len(ordered) == 1 else f'{len(ordered[0][1])} tables'}"] if ordered else []
+    parts += [f"{what} on {', '.join(name(p) for p in paths)}" for what, paths in ordered[1:]]
+    if not res.article_checked:
+        parts.append("quotes not checked against the article text")
+    if res.generated:
+        parts.append(res.generated)
+    not_words = [f"{t}.{c}" for t, c in rules.NOT_WORDS]
+    if not_words:
+        parts.append(f"not checked as the source's words (they hold codes): {', '.join(not_words)}")
+    return "; ".join(parts)
