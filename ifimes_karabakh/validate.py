@@ -34,6 +34,7 @@ class Result:
     ran: dict = field(default_factory=dict)        # resource path -> the checks that ran on it, for the closing line
     first: set = field(default_factory=set)        # files whose problems are printed first (a changed source text)
     generated: str = ""                            # what the check of the generated files found, for the closing line
+    not_words: list = field(default_factory=list)  # table.column named *_as_stated that holds codes (rules.NOT_WORDS)
 
     @property
     def exit_code(self):
@@ -48,6 +49,7 @@ def validate(root) -> Result:
         return res
     table_rules = rules.for_package(pkg.resources)  # the conventions, from each resource's own fields, and the table-specific rules
     out += rules.declaration_problems(pkg.resources)
+    res.not_words = [f"{t}.{c}" for t, c in rules.NOT_WORDS if t in table_rules]
     for r in pkg.resources:
         out += rules.convention_problems(r, table_rules[r.name])
     out += vocabulary_problems(pkg)
@@ -229,14 +231,15 @@ def checked(res: Result) -> str:
     groups = defaultdict(list)
     for path in res.rows:
         groups[" + ".join(res.ran.get(path, ["clean CSV up to where reading stopped"]))].append(path)
+    if not groups:
+        return "no table read"
     ordered = sorted(groups.items(), key=lambda g: -len(g[1]))
-    parts = [f"{ordered[0][0]}, on {'every table' if len(ordered) == 1 else f'{len(ordered[0][1])} tables'}"] if ordered else []
+    parts = [f"{ordered[0][0]}, on {'every table' if len(ordered) == 1 else f'{len(ordered[0][1])} tables'}"]
     parts += [f"{what} on {', '.join(name(p) for p in paths)}" for what, paths in ordered[1:]]
     if not res.article_checked:
         parts.append("quotes not checked against the article text")
     if res.generated:
         parts.append(res.generated)
-    not_words = [f"{t}.{c}" for t, c in rules.NOT_WORDS]
-    if not_words:
-        parts.append(f"not checked as the source's words (they hold codes): {', '.join(not_words)}")
+    if res.not_words:
+        parts.append(f"not checked as the source's words (they hold codes): {', '.join(res.not_words)}")
     return "; ".join(parts)
