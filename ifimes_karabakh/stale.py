@@ -19,11 +19,14 @@ _LOCATED = re.compile(r"^([^:\n]+?)(?::(\d+))?: (.*)$", re.S)
 
 
 def first_difference(old: str, new: str):
-    """(line, found, expected) of the first line where two texts differ."""
+    """(line, found, expected) of the first line where two texts differ, each from a little before
+    the first character that differs, so that the message shows the fact that differs."""
     a, b = old.split("\n"), new.split("\n")
     for n, (x, y) in enumerate(zip(a, b), start=1):
         if x != y:
-            return n, x, y
+            i = next((k for k, (c, d) in enumerate(zip(x, y)) if c != d), min(len(x), len(y)))
+            cut = max(0, i - 20)
+            return n, ("…" if cut else "") + x[cut:], ("…" if cut else "") + y[cut:]
     n = min(len(a), len(b)) + 1
     return n, a[n - 1] if n <= len(a) else "(end of file)", b[n - 1] if n <= len(b) else "(end of file)"
 

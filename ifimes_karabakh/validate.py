@@ -65,6 +65,7 @@ def validate(root) -> Result:
         out += t.problems
         res.rows[r.path] = None if t.frame is None else len(t.frame)
         if not t.complete:
+            res.ran[r.path] = ["clean CSV up to where reading stopped"] if t.header else ["not read"]
             res.notes.append(f"NOT CHECKED: {name(r.path)} could not be read to the end; its rows are not checked, nor references to it")
     article = read_article(out, res.notes)
     res.article_checked = article is not None
@@ -120,8 +121,10 @@ def ran_on_table(run, not_run, skipped):
     if run:
         other = [r for r, why in not_run if why != "no article text"]  # the quote checks have their own words
         done.append("rules" + (f" ({len(other)} skipped)" if other else ""))
-    if any(r.article for r in run):
-        done.append("quotes against the article text")
+    text = [r for r in run if r.article]
+    unchecked = [r for r, why in not_run if r.article and why != "no article text"]
+    if text:
+        done.append("quotes against the article text" + (f" ({len(unchecked)} of {len(text) + len(unchecked)} such checks skipped)" if unchecked else ""))
     return done
 
 
@@ -230,7 +233,7 @@ def checked(res: Result) -> str:
     """Exactly what ran: the checks common to every table, then each table where it differs."""
     groups = defaultdict(list)
     for path in res.rows:
-        groups[" + ".join(res.ran.get(path, ["clean CSV up to where reading stopped"]))].append(path)
+        groups[" + ".join(res.ran.get(path, ["not read"]))].append(path)
     if not groups:
         return "no table read"
     ordered = sorted(groups.items(), key=lambda g: -len(g[1]))
