@@ -25,6 +25,7 @@ each from further have having here into itself just more most much once only oth
 theirs them then there these they this those through under until very were what when where which while whom will with would
 your yours""".split())  # English function words of four letters or more: they name no place
 _WORD = re.compile(r"\w+")
+_NOT_ALNUM = re.compile(r"[\W_]+")
 MAX_ARTICLE_BYTES = 2**20
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "″": '"', "«": '"', "»": '"',
@@ -42,8 +43,8 @@ def fold(s: str) -> str:
 
 
 def substance(s: str) -> int:
-    """How many letters and digits a text holds."""
-    return sum(ch.isalnum() for ch in s)
+    """How many letters and digits a text holds (\\w is what str.isalnum() accepts, and _)."""
+    return len(_NOT_ALNUM.sub("", s))
 
 
 def quote_identifies(quote: str) -> bool:

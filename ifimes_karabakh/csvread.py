@@ -27,8 +27,22 @@ MAX_COLUMNS = 1_000             # a header with more columns is refused
 # Controls, format characters (bidirectional, zero-width, soft hyphen, tags ...), private use,
 # surrogates, unassigned code points and noncharacters, line and paragraph separators, Hangul
 # fillers and variation selectors, by Unicode category (invisible.py): none belongs in a cell. \n is
-# caught separately (a line break in a cell). One regular expression, compiled once.
-INVISIBLE = re.compile("[" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in INVISIBLE_RANGES) + "]")
+# caught separately (a line break in a cell). Compiled once. Python's re tests the characters
+# below U+10000 of a class against a bitmap, and every range above it one by one, for every
+# character: so the first expression holds the ranges below U+10000 and one range for all above,
+# and a character above (rare) is then tested against the exact ranges, by the second.
+_BMP = "".join(f"\\U{a:08x}-\\U{min(b, 0xFFFF):08x}" for a, b in INVISIBLE_RANGES if a <= 0xFFFF)
+_ASTRAL = re.compile("[" + "".join(f"\\U{max(a, 0x10000):08x}-\\U{b:08x}" for a, b in INVISIBLE_RANGES if b > 0xFFFF) + "]")
+_SUSPECT = re.compile("[" + _BMP + "\U00010000-\U0010ffff]")
+
+
+def invisible(v: str):
+    """The first character of v that no cell may hold, or None."""
+    for m in _SUSPECT.finditer(v):
+        ch = m.group()
+        if ch < "\U00010000" or _ASTRAL.match(ch):
+            return ch
+    return None
 NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 FORMULA_START = ("=", "+", "-", "@")
 REPLACED = "\ufffd"  # stands in for a NUL or a byte that is not UTF-8, so the row can still be parsed
@@ -217,9 +231,8 @@ def _cell_problems(out, rel, line, column, v, what="cell"):
         out.append(Problem(rel, line, column, "whitespace", f"leading or trailing whitespace (found {show(v)}; expected none)"))
     if "\n" in v:
         out.append(Problem(rel, line, column, "control", f"line break inside a {what} (found {show(v)}; expected one line per row)"))
-    m = INVISIBLE.search(v)
-    if m:
-        out.append(Problem(rel, line, column, "control", f"invisible or control character U+{ord(m.group()):04X} (found {show(v)}; expected printable text)"))
+    if _SUSPECT.search(v) and (ch := invisible(v)):  # the search alone for the clean cells: one call
+        out.append(Problem(rel, line, column, "control", f"invisible or control character U+{ord(ch):04X} (found {show(v)}; expected printable text)"))
     if not v.isascii() and not unicodedata.is_normalized("NFC", v):
         out.append(Problem(rel, line, column, "unicode", f"text not in Unicode NFC (found {show(v)}; expected {show(unicodedata.normalize('NFC', v))})"))
     if v.startswith(FORMULA_START) and not NUMBER.fullmatch(v):

@@ -426,14 +426,18 @@ def az_name(df, ctx):
     return ~df["iso3166_code"].str.startswith("AZ-") | empty(df["name_az"]) | (df["name_az"] == df["iso3166_name"])
 
 
-# Replaces the *_source_id convention here: the schema lets the article give name_hy (the Latin
-# form Artsakh, which it writes); such a name must then stand in the article verbatim.
-@rule("territories", "name_hy_source_id", "source", "name_hy and name_hy_source_id go together; a name_hy sourced to the article stands in it verbatim "
-      "(other names need a source other than the article)", uses=("name_hy",), needs=SOURCE_KINDS, article=True)
+# These two replace the *_source_id convention here: the schema lets the article give name_hy (the
+# Latin form Artsakh, which it writes); such a name must then stand in the article verbatim.
+@rule("territories", "name_hy_source_id", "source", "name_hy and name_hy_source_id go together", uses=("name_hy",))
 def hy_source(df, ctx):
+    return empty(df["name_hy"]) == empty(df["name_hy_source_id"])
+
+
+@rule("territories", "name_hy", "as-stated", "a name_hy sourced to the article must stand in it verbatim (other names need a source other than the article)",
+      uses=("name_hy_source_id",), needs=SOURCE_KINDS, article=True)
+def hy_in_article(df, ctx):
     kinds, art = ctx.source_kind, ctx.article
-    return series(df, ((not n) == (not s) and (not s or kinds.get(s) not in ARTICLE_KINDS or art.anywhere(n))
-                       for n, s in rows(df, "name_hy", "name_hy_source_id")))
+    return series(df, (not n or kinds.get(s) not in ARTICLE_KINDS or art.anywhere(n) for n, s in rows(df, "name_hy", "name_hy_source_id")))
 
 
 # coordinates inside the territory's country, on Natural Earth's borders (geo.py; "country" is COUNTRY above)
