@@ -27,7 +27,7 @@ import yaml
 from .article import ARTICLE_ID
 from .csvread import MAX_CELL_CHARS, MAX_COLUMNS, MAX_LINE_BYTES, MAX_TABLE_BYTES
 from .descriptor import MAX_JSON_BYTES, as_list
-from .article import MIN_PART, MIN_TOTAL
+from .article import MIN_PART, MIN_TOTAL, MIN_WORD
 
 EXAMPLE_MAX = 60
 _MARK = re.compile(r"<!--\s*([A-Za-z0-9_-]+)\s*:\s*(start|end)\s*-->")
@@ -159,7 +159,7 @@ def limits_block(pkg):
         f"| one physical line of a CSV | {MAX_LINE_BYTES // 2**20} MiB | the table is not read past it |",
         f"| one cell | {MAX_CELL_CHARS:,} characters | the table is not read past it |",
         f"| columns in a header | {MAX_COLUMNS:,} | the table is not read |",
-        f"| a quote | at least {MIN_PART} letters or digits per part, {MIN_TOTAL} in all | reported |",
+        f"| a quote | per part between ` … `: at least {MIN_PART} letters or digits and a word of {MIN_WORD}+ that is not a common word (not `the … the`); {MIN_TOTAL} in all | reported |",
     ])
 
 
