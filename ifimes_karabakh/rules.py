@@ -377,7 +377,9 @@ def footnote_urls(df, ctx):
     return series(df, (all(u in t for u in urls.split()) for urls, t in rows(df, "footnote_urls", "footnote_text")))
 
 
-# a source's own locator and quote point into cited_in_source_id (the article, for its footnotes)
+# Table-specific: in sources, source_id is the table's own key, not the row's source (row_source), so
+# the convention gives it no provenance; a source's own locator and quote point into
+# cited_in_source_id (the article, for its footnotes).
 provenance("sources", src="cited_in_source_id")
 
 # ------------------------------------------------------------------ parties
