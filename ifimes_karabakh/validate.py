@@ -48,7 +48,9 @@ def validate(root) -> Result:
     if pkg is None:
         return res
     table_rules = rules.for_package(pkg.resources)  # the conventions, from each resource's own fields, and the table-specific rules
-    out += rules.declaration_problems(pkg.resources)
+    loaded = {r.name for r in pkg.resources}
+    refused = {r["name"] for r in pkg.descriptor["resources"] if isinstance(r, dict) and isinstance(r.get("name"), str)} - loaded
+    out += rules.declaration_problems(pkg.resources, refused)
     res.not_words = [f"{t}.{c}" for t, c in rules.NOT_WORDS if t in table_rules]
     for r in pkg.resources:
         out += rules.convention_problems(r, table_rules[r.name])
