@@ -208,7 +208,8 @@ def identifies(table, quote="quote"):
     @rule(table, quote, "quote", f"{quote} too short to identify its place (expected in each part between ' … ' at least {MIN_PART} letters or digits "
           f"and a word of {MIN_WORD}+ letters that is not a common word such as 'the', {MIN_TOTAL} in all)")
     def quote_identifies_place(df, ctx):
-        return df[quote].map(lambda q: not q or quote_identifies(q))
+        verdict = {q: not q or quote_identifies(q) for q in set(df[quote].tolist())}  # each distinct quote once
+        return df[quote].map(verdict)
 
 
 def provenance(table, src="source_id", locator="locator", quote="quote"):
