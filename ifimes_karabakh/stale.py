@@ -43,8 +43,9 @@ def stale_problem(root, rel, expected, command):
 
 
 def problems(pkg, data_ok: bool):
-    """(problems, what the closing line says). data_ok: the package read cleanly, so that a generator
-    that fails on it is a fault of ours (raised), not of the data (then nothing is checked)."""
+    """(problems, what the closing line says) for the dataset pkg (dataset.Dataset, its tables as the
+    validator read them). data_ok: the package read cleanly, so that a generator that fails on it is
+    a fault of ours (raised), not of the data (then nothing is checked)."""
     readme = pkg.root / "README.md"
     if not readme.is_file() or not _BLOCK.search(readme.read_text(encoding="utf-8", errors="replace")):
         return [], "generated files not checked (no README.md with generated blocks here: not a checkout of the repository)"

@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 
 from pandera.errors import SchemaErrors
 
-from . import rules
+from . import geojson, rules
 from .article import Article, source_path
 from .csvread import read_table
-from .dataset import kept_texts
+from .dataset import Dataset, kept_texts
 from .descriptor import as_list, load
 from .report import Problem, name, show, sort_key
 from .tableschema import pandera_schema
+from .vocabulary import problems as vocabulary_problems
 
 
 @dataclass
@@ -72,7 +73,9 @@ def validate(root) -> Result:
     article = read_article(out, res.notes)
     res.article_checked = article is not None
     usable = {n: t.frame for n, t in tables.items() if t.complete}
-    ctx = rules.Context(usable, article, kept_texts(pkg, usable.get("sources"), out))
+    files = {f.name: geojson.read(pkg.root / f.path, f.path, out) for f in pkg.files}  # read once: for the rules and their own checks
+    ctx = rules.Context(usable, article, kept_texts(pkg, usable.get("sources"), out),
+                        {n: d["features"] for n, d in files.items() if isinstance(d, dict) and isinstance(d.get("features"), list)})
     sources_file = next((r.path for r in pkg.resources if r.name == "sources"), "data/sources.csv")
     changed, why = rules.changed_texts(ctx, str(source_path()), sources_file)
     if changed:  # the first problems: every quote check against a changed text would fail, and is not run
@@ -113,7 +116,10 @@ def validate(root) -> Result:
         if run:
             out += [p for p, _ in failures(rules.schema(r.name, run, ctx), t.frame, r.path, t.damaged, lambda check, col: check.title)]
         res.ran[r.path] = ran_on_table(run, not_run, skipped)
-    res.generated = generated_files(pkg, out, all(t.complete for t in tables.values()))
+    check_files(pkg, files, usable, res)
+    for f in pkg.files:  # not tables: the closing line names what was checked
+        res.ran[f.path] = ["GeoJSON shape and references"] if files.get(f.name) is not None else ["not read"]
+    res.generated = generated_files(Dataset(pkg, usable), out, all(t.complete for t in tables.values()))
     return res
 
 
@@ -141,33 +147,34 @@ def stray_tables(root):
     return found
 
 
-def generated_files(pkg, out, complete):
-    """Problems for generated files that disagree with what they are generated from (stale.py); the
-    closing line's words for what was checked."""
+def generated_files(ds, out, complete):
+    """Problems for generated files that disagree with what they are generated from (stale.py, on the
+    tables as read here); the closing line's words for what was checked."""
     from .stale import problems
-    found, said = problems(pkg, data_ok=complete and not out)
+    found, said = problems(ds, data_ok=complete and not out)
     out += found
     return said
+
+
+def check_files(pkg, files, usable, res):
+    """The resources that are not tables (GeoJSON, parsed in files; None: not readable, already
+    reported): their shape and their references to the tables (geojson.py); a referenced table that
+    could not be read is noted, not checked."""
+    keys = {t: set(usable[t][c]) for t, c in geojson.REFERENCES.values() if t in usable and c in usable[t].columns}
+    for f in pkg.files:
+        doc = files.get(f.name)
+        found, n = geojson.check(doc, f.path, keys) if doc is not None else ([], None)
+        res.problems += found
+        res.rows[f.path] = n
+        gone = sorted({t for t, _ in geojson.REFERENCES.values()} - set(keys))
+        if gone and doc is not None:
+            res.notes.append(f"NOT CHECKED: references of {name(f.path)} to {', '.join(gone)} (not readable)")
 
 
 def damaged_tokens(table):
     """Every word of the damaged rows of a table (cells split at spaces and commas): a missing
     reference equal to one of them may be a key that the damage hid, and is not reported."""
     return {w for text in table.damaged.values() for w in re.split(r"[\s,\x1f]+", text) if w}
-
-
-def vocabulary_problems(pkg):
-    """Every enum value the rules rely on is still in its schema."""
-    out = []
-    by_name = {r.name: r for r in pkg.resources}
-    for table, fname, v in rules.DECLARED:
-        r = by_name.get(table)
-        if r is None or fname not in r.fields:
-            continue
-        if v not in r.field(fname).get("constraints", {}).get("enum", []):
-            out.append(Problem(r.schema_file, None, fname, "vocabulary",
-                               f"the validator's rules rely on the value {show(v)}, which the schema no longer lists (rename the value in ifimes_karabakh/rules.py too)"))
-    return sorted(set(out), key=sort_key)
 
 
 def read_article(out, notes):
@@ -246,5 +253,5 @@ def checked(res: Result) -> str:
     if res.generated:
         parts.append(res.generated)
     if res.not_words:
-        parts.append(f"not checked as the source's words (they hold codes): {', '.join(res.not_words)}")
+        parts.append(f"not checked as the source's words, which they do not hold (rules.NOT_WORDS): {', '.join(res.not_words)}")
     return "; ".join(parts)
