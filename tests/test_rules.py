@@ -743,6 +743,7 @@ def test_p_forms_of_provenance_and_as_stated():
 def test_a_source_id_that_is_the_tables_own_key_is_not_a_row_source():
     assert not any(n in ("locator_exists", "quote_verbatim") for _, n in derived("src", "source_id", "locator", "quote", key="source_id"))
     assert ("date", "date_coverage") in derived("src", "source_id", "date", "date_precision", key="source_id")
+    assert not any(c == "value_source_id" for c, _ in derived("vs", "value_source_id", "value", key="value_source_id"))  # its own key, no source
 
 
 def test_table_specific_rules_replace_the_convention_on_their_column():
