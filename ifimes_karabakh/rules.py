@@ -1005,28 +1005,32 @@ def convention_problems(resource, table_rules) -> list:
     return out
 
 
+def absent_tables(listed) -> list:
+    """The tables that table-specific rules name and the descriptor does not list (listed: every
+    resource name it lists): their rules do not apply, and the report says so once."""
+    return sorted({r.table for r in RULES} - set(listed))
+
+
 def declaration_problems(resources, refused=()) -> list:
-    """Table-specific rules and declarations whose table or columns the descriptor does not have.
-    refused: names of resources the descriptor lists but that could not be loaded (their problem is
-    reported already; their rules are not checked against them)."""
+    """Table-specific rules and declarations whose columns the descriptor does not have, in a table
+    it has. refused: names of resources the descriptor lists but that could not be loaded (their
+    problem is reported already), and of tables it does not list (absent_tables, noted once): their
+    rules are not checked against them."""
     fields = {r.name: (set(r.fields), r.schema_file) for r in resources}
     out = set()
     for r in RULES:
-        if r.table in refused:
-            continue
-        if r.table not in fields:
-            out.add(Problem("datapackage.json", None, "resources", "rules", f"the validator has rules for a table {show(r.table)} that no resource is named (rename it in ifimes_karabakh/rules.py too)"))
+        if r.table in refused or r.table not in fields:
             continue
         have, file = fields[r.table]
         for c in sorted(r.columns - have):
             out.add(Problem(file, None, c, "rules", f"the validator's rule {r.name} reads {r.table}.{c}, which the schema no longer has (rename it in ifimes_karabakh/rules.py too)"))
         for n in r.needs:
             t, c = n.split(".")
-            if t not in refused and (t not in fields or c not in fields[t][0]):
+            if t not in refused and t in fields and c not in fields[t][0]:
                 out.add(Problem(fields[t][1] if t in fields else "datapackage.json", None, c if t in fields else "resources", "rules",
                                 f"the validator's rule {r.name} on {r.table} reads {n}, which the descriptor no longer has (rename it in ifimes_karabakh/rules.py too)"))
     for t, c in [*NOT_WORDS, *RELATIONS]:
-        if t not in refused and (t not in fields or c not in fields[t][0]):
+        if t not in refused and t in fields and c not in fields[t][0]:
             out.add(Problem(fields[t][1] if t in fields else "datapackage.json", None, c if t in fields else "resources", "rules",
                             f"ifimes_karabakh/rules.py declares {t}.{c}, which the descriptor no longer has (remove the declaration)"))
     return sorted(out, key=lambda p: (p.file, p.column or "", p.message))
