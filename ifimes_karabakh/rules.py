@@ -414,8 +414,15 @@ def start_before_end(df, ctx):
 for col in ("number_as_stated", "year_as_stated"):
     in_quote("resolutions", col)
 stated("resolutions", "demands_as_stated", locator="demands_locator")
-external("resolutions", "symbol_source_id", when="symbol")
-external("resolutions", "adoption_date_source_id", when="adoption_date")
+for _col, _when in (("symbol_source_id", "symbol"), ("adoption_date_source_id", "adoption_date"), ("meeting_source_id", "meeting"),
+                    ("vote_source_id", "vote"), ("draft_symbol_source_id", "draft_symbol")):
+    external("resolutions", _col, when=_when)
+# each outside value stands in the words its source gives for it; the adoption date's words in the kept text
+for _col, _quote in (("meeting", "meeting_quote"), ("vote", "meeting_quote"), ("draft_symbol", "draft_quote")):
+    in_quote("resolutions", _col, quote=_quote)
+for _quote, _when in (("adoption_quote", "adoption_date"), ("meeting_quote", "meeting"), ("draft_quote", "draft_symbol")):
+    required_when("resolutions", _quote, f"{_when} needs {_quote}, the words its source gives for it", (_when,), lambda df, w=_when: df[w] != "")
+in_kept_text("resolutions", quote="adoption_quote", src="adoption_date_source_id")
 date_group("events", "date")
 edtf_value("sources", "date", upper=False)
 edtf_value("control_sources", "date", upper=False)

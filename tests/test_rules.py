@@ -201,6 +201,8 @@ for col in ("parent_source_id", "footnote_number", "footnote_text", "anchor_text
     REQUIRED[f"sources.{col}:required_when(kind)"] = ([{"kind": "footnote"}, {"kind": "footnote", col: "1"}, {"kind": "article"}], [False, True, True])
 for table, code, name in (("parties", "iso3", "iso3_name"), ("territories", "iso3166_code", "iso3166_name")):
     REQUIRED[f"{table}.{name}:required_when({code})"] = ([{code: "AM"}, {code: "AM", name: "Armenia"}, {}], [False, True, True])
+for value, quote in (("adoption_date", "adoption_quote"), ("meeting", "meeting_quote"), ("draft_symbol", "draft_quote")):
+    REQUIRED[f"resolutions.{quote}:required_when({value})"] = ([{value: "S/PV.3205"}, {value: "S/PV.3205", quote: "S/PV.3205 30 April"}, {}], [False, True, True])
 for table, basis in (("agreements", "date_basis"), ("events", "date_basis"), ("territory_control", "start_basis"), ("territory_control", "end_basis")):
     REQUIRED[f"{table}.note:required_when({basis})"] = ([{basis: "inferred"}, {basis: "inferred", "note": "how"}, {basis: "as_stated"}], [False, True, True])
 
