@@ -476,6 +476,21 @@ def point_locator(df, ctx):
 
 external("statement_points", "source_id")
 
+
+@rule("resolution_paragraphs", "locator", "locator", "locator must be ptN for the row's paragraph N", uses=("paragraph",))
+def paragraph_locator(df, ctx):
+    return df["locator"] == "pt" + df["paragraph"]
+
+
+@rule("resolution_paragraphs", "source_id", "source", "a paragraph's source must be its resolution's own text (resolutions.text_source_id)",
+      uses=("resolution_id",), needs=("resolutions.resolution_id", "resolutions.text_source_id"))
+def paragraph_from_own_text(df, ctx):
+    own = dict(zip(ctx.column("resolutions", "resolution_id"), ctx.column("resolutions", "text_source_id")))
+    return series(df, (own.get(r, "") not in ("", None) and own.get(r) == s for r, s in rows(df, "resolution_id", "source_id")))
+
+
+in_quote("resolution_paragraphs", "action_as_stated")
+
 # ------------------------------------------------------------------ mentions: every line that names an entity
 MENTIONED = ("party_id", "territory_id", "agreement_id", "event_id", "resolution_id")
 in_quote("mentions", "text_as_stated")
@@ -654,7 +669,8 @@ def bound_dates_agree(df, ctx):
 external("control_sources", "source_id")
 
 for _table in ("parties", "territories", "agreements", "agreement_parties", "memberships", "territory_control", "resolutions",
-               "events", "event_parties", "provisions", "figures", "mentions", "claims", "claim_sources", "control_sources", "statement_points"):
+               "events", "event_parties", "provisions", "figures", "mentions", "claims", "claim_sources", "control_sources", "statement_points",
+               "resolution_paragraphs"):
     provenance(_table)
 
 

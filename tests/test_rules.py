@@ -454,6 +454,19 @@ def test_point_locator():
     assert run(r, [{"point": "2", "locator": "pt2"}, {"point": "2", "locator": "pt7"}]) == [True, False]
 
 
+def test_paragraph_locator():
+    r = one("resolution_paragraphs.locator:paragraph_locator(paragraph)")
+    assert run(r, [{"paragraph": "3", "locator": "pt3"}, {"paragraph": "3", "locator": "pt4"}, {"paragraph": "11", "locator": "pt1"}]) == [True, False, False]
+
+
+def test_paragraph_from_own_text():
+    r = one("resolution_paragraphs.source_id:paragraph_from_own_text(resolution_id)")
+    res = pd.DataFrame([{"resolution_id": "unsc-822-1993", "text_source_id": "un-doc"}, {"resolution_id": "unga-2008", "text_source_id": ""}])
+    rows = [{"resolution_id": "unsc-822-1993", "source_id": "un-doc"}, {"resolution_id": "unsc-822-1993", "source_id": "ifimes-2020"},
+            {"resolution_id": "unga-2008", "source_id": "un-doc"}, {"resolution_id": "unga-2008", "source_id": ""}, {"resolution_id": "no-such", "source_id": "un-doc"}]
+    assert run(r, rows, ctx(resolutions=res)) == [True, False, False, False, False]
+
+
 def test_every_rule_has_a_case():
     """Every rule of rules.py has literal rows in this file: a family case, or a test that names it
     with one("..."), read from this file's own text so that the answer does not depend on which
