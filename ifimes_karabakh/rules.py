@@ -523,6 +523,11 @@ SIDE_RECORDS = value("sources.authority", "partisan_or_advocacy", "state_affilia
 CONFLICT_SIDES = {"azerbaijan", "armenia", "nagorno-karabakh-republic"}  # the parties to the conflict (parties.csv ids)
 CLAIM_SOURCES = ("claim_sources.claim_id", "claim_sources.source_id", "claim_sources.role", "claim_sources.quote")
 AUTHORITY = ("sources.source_id", "sources.authority", "sources.alignment_party_id")
+# the authorities from the strongest evidence down, in the order of the schema's categories (a test checks the order)
+AUTHORITY_ORDER = ("official_record", "intergovernmental_record", "peace_agreement_database", "scholarly_work", "reference_work",
+                   "independent_media", "state_funded_independent_media", "state_affiliated_media", "partisan_or_advocacy", "mirror_or_copy")
+value("sources.authority", *AUTHORITY_ORDER)
+CONFIRMING = value("claim_sources.role", "confirming")
 
 required_when("claims", "verdict", "a fact needs a verdict", ("kind",), lambda df: df["kind"] == FACT)
 in_kept_text("claims", quote="verdict_quote", src="verdict_source_id")
@@ -591,6 +596,21 @@ def not_one_sided(df, ctx):
         one_side = b and all(a in ONE_SIDED for a, _ in b) and len({al for _, al in b}) == 1  # "" : a side not known
         return not one_side or v in (DISPUTED, "")
     return series(df, (ok(c, v) for c, v in rows(df, "claim_id", "verdict")))
+
+
+@rule("claims", "verdict_source_id", "evidence", "the main source is weaker by authority than a confirming source (expected the strongest of the sources that say the same as main; sources.authority orders them)",
+      uses=("claim_id",), needs=CLAIM_SOURCES + AUTHORITY)
+def main_is_strongest(df, ctx):
+    auth, listed = _authority(ctx), _claim_sources(ctx)
+    rank = {a: i for i, a in enumerate(AUTHORITY_ORDER)}
+    weakest = len(AUTHORITY_ORDER)
+
+    def ok(c, main):
+        if not main or main not in auth:
+            return True
+        confirming = [rank.get(auth[s][0], weakest) for s, r, _ in listed.get(c, []) if r == CONFIRMING and s in auth]
+        return not confirming or rank.get(auth[main][0], weakest) <= min(confirming)
+    return series(df, (ok(c, m) for c, m in rows(df, "claim_id", "verdict_source_id")))
 
 
 external("claim_sources", "source_id")

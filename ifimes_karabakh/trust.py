@@ -5,10 +5,10 @@ import csv
 from collections import Counter
 
 from .article import ARTICLE_ID
+from .rules import AUTHORITY_ORDER
 
 # the authorities from the strongest evidence down (sources.authority); a claim is counted under its best source
-STRENGTH = ["official_record", "intergovernmental_record", "peace_agreement_database", "scholarly_work", "reference_work",
-            "independent_media", "state_affiliated_media", "partisan_or_advocacy", "mirror_or_copy"]
+STRENGTH = list(AUTHORITY_ORDER)
 
 
 def _rows(pkg, name):

@@ -467,6 +467,29 @@ def test_paragraph_from_own_text():
     assert run(r, rows, ctx(resolutions=res)) == [True, False, False, False, False]
 
 
+def test_main_is_strongest():
+    r = one("claims.verdict_source_id:main_is_strongest(claim_id)")
+    src = pd.DataFrame([{"source_id": "un-text", "authority": "official_record", "alignment_party_id": ""},
+                        {"source_id": "wire", "authority": "independent_media", "alignment_party_id": ""},
+                        {"source_id": "funded", "authority": "state_funded_independent_media", "alignment_party_id": "united-states"},
+                        {"source_id": "wiki-copy", "authority": "mirror_or_copy", "alignment_party_id": ""}])
+    cs = pd.DataFrame([("c1", "un-text", "main", "q"), ("c1", "wire", "confirming", "q"), ("c2", "wire", "main", "q"), ("c2", "un-text", "confirming", "q"),
+                       ("c3", "wire", "main", "q"), ("c3", "un-text", "contrary", "q"), ("c4", "funded", "main", "q"), ("c4", "wire", "confirming", "q"),
+                       ("c5", "wire", "main", "q"), ("c5", "funded", "confirming", "q"), ("c6", "wire", "main", "q"), ("c6", "wire-2", "confirming", "q")],
+                      columns=["claim_id", "source_id", "role", "quote"])
+    rows = [{"claim_id": c, "verdict_source_id": m} for c, m in (("c1", "un-text"), ("c2", "wire"), ("c3", "wire"), ("c4", "funded"), ("c5", "wire"), ("c6", "wire"), ("c7", ""))]
+    # a stronger confirming source fails (c2, c4); a stronger contrary one does not (c3); equal or weaker, or unknown, passes
+    assert run(r, rows, ctx(sources=src, claim_sources=cs)) == [True, False, True, False, True, True, True]
+
+
+def test_authority_order_is_the_schemas():
+    """The rules' order of authority is the order of sources.authority's categories (article aside)."""
+    import json
+    from ifimes_karabakh import REPO
+    field = next(f for f in json.loads((REPO / "schemas" / "sources.schema.json").read_text(encoding="utf-8"))["fields"] if f["name"] == "authority")
+    assert [c["value"] for c in field["categories"] if c["value"] != "article"] == list(rules.AUTHORITY_ORDER)
+
+
 def test_every_rule_has_a_case():
     """Every rule of rules.py has literal rows in this file: a family case, or a test that names it
     with one("..."), read from this file's own text so that the answer does not depend on which
