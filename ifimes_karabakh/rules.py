@@ -415,7 +415,7 @@ for col in ("number_as_stated", "year_as_stated"):
     in_quote("resolutions", col)
 stated("resolutions", "demands_as_stated", locator="demands_locator")
 for _col, _when in (("symbol_source_id", "symbol"), ("adoption_date_source_id", "adoption_date"), ("meeting_source_id", "meeting"),
-                    ("vote_source_id", "vote"), ("draft_symbol_source_id", "draft_symbol")):
+                    ("vote_source_id", "vote"), ("draft_symbol_source_id", "draft_symbol"), ("title_source_id", "title")):
     external("resolutions", _col, when=_when)
 # each outside value stands in the words its source gives for it; the adoption date's words in the kept text
 for _col, _quote in (("meeting", "meeting_quote"), ("vote", "meeting_quote"), ("draft_symbol", "draft_quote")):
