@@ -472,13 +472,14 @@ def test_main_is_strongest():
     src = pd.DataFrame([{"source_id": "un-text", "authority": "official_record", "alignment_party_id": ""},
                         {"source_id": "wire", "authority": "independent_media", "alignment_party_id": ""},
                         {"source_id": "funded", "authority": "state_funded_independent_media", "alignment_party_id": "united-states"},
-                        {"source_id": "wiki-copy", "authority": "mirror_or_copy", "alignment_party_id": ""}])
+                        {"source_id": "wiki-copy", "authority": "mirror_or_copy", "alignment_party_id": ""},
+                        {"source_id": "wire-2", "authority": "independent_media", "alignment_party_id": ""}])
     cs = pd.DataFrame([("c1", "un-text", "main", "q"), ("c1", "wire", "confirming", "q"), ("c2", "wire", "main", "q"), ("c2", "un-text", "confirming", "q"),
                        ("c3", "wire", "main", "q"), ("c3", "un-text", "contrary", "q"), ("c4", "funded", "main", "q"), ("c4", "wire", "confirming", "q"),
                        ("c5", "wire", "main", "q"), ("c5", "funded", "confirming", "q"), ("c6", "wire", "main", "q"), ("c6", "wire-2", "confirming", "q")],
                       columns=["claim_id", "source_id", "role", "quote"])
     rows = [{"claim_id": c, "verdict_source_id": m} for c, m in (("c1", "un-text"), ("c2", "wire"), ("c3", "wire"), ("c4", "funded"), ("c5", "wire"), ("c6", "wire"), ("c7", ""))]
-    # a stronger confirming source fails (c2, c4); a stronger contrary one does not (c3); equal or weaker, or unknown, passes
+    # a stronger confirming source fails (c2, c4); a stronger contrary one does not (c3); an equal (c6) or weaker one passes
     assert run(r, rows, ctx(sources=src, claim_sources=cs)) == [True, False, True, False, True, True, True]
 
 
