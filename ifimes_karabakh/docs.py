@@ -169,7 +169,8 @@ def keys_block(pkg):
     for r in pkg.resources:
         rows = read_rows(pkg, r)
         for f in r.fields:
-            if f in ("pax_id", "iso3", "iso3166_code", "wikidata_qid", "cow_code", "gw_code", "geonames_id", "latitude", "name_hy", "canonical_party_id"):
+            if f in ("pax_id", "iso3", "iso3166_code", "wikidata_qid", "cow_code", "gw_code", "geonames_id", "geonames_adm1_id", "latitude", "name_hy", "canonical_party_id",
+                     "ucdp_conflict_id", "ucdp_actor_id"):
                 out.append(f"| `{r.name}` | `{f}` | {sum(1 for x in rows if x[f])} | {len(rows)} |")
     return "\n".join(out)
 
@@ -329,6 +330,12 @@ def codebook(pkg):
                 lines += ["", f"Values of `{f['name']}`:", ""]
                 lines += [f"- {_code(c['value'])}: {c.get('label', '')}" for c in f["categories"]]
         lines.append("")
+    by_name = {r.get("name"): r for r in dp.get("resources", []) if isinstance(r, dict)}
+    for f in pkg.files:  # the resources that are not tables (GeoJSON): described by their descriptor entry
+        d = by_name.get(f.name, {})
+        lic = ", ".join(x.get("title") or x.get("name", "") for x in d.get("licenses", []))
+        lines += [f"## {f.name}", "", f.title, "", f"- File: `{f.path}` ({f.format}, {d.get('mediatype', '')})",
+                  f"- Licence: {lic}" if lic else "- Licence: that of the package", "", d.get("description", ""), ""]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

@@ -21,7 +21,7 @@ import json
 import re
 from pathlib import Path
 
-from .descriptor import READ_DIALECT, as_list
+from .descriptor import FILE_FORMATS, READ_DIALECT, as_list
 
 ID_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
 EDTF_PATTERN = ("^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?"
@@ -33,8 +33,9 @@ PROVENANCE = {
                   "constraints": {"required": True, "pattern": ID_PATTERN}},
     "locator": {"type": "string",
                 "description": "Where in the source: `pN` = the N-th non-empty line of the article's text (title = p1), "
-                               "`fnN` = its footnote N; `ptN` = numbered point N of another document; `whole` = the whole document.",
-                "constraints": {"required": True, "pattern": "^(p[1-9][0-9]*|fn[1-9][0-9]*|pt[1-9][0-9]*|whole)$"}},
+                               "`fnN` = its footnote N; `ptN` = numbered point N of another document; `rowN` = record N of a data file (its N-th line "
+                               "for a text file, its N-th row for a table, counting from 1 without the header); `whole` = the whole document.",
+                "constraints": {"required": True, "pattern": "^(p[1-9][0-9]*|fn[1-9][0-9]*|pt[1-9][0-9]*|row[1-9][0-9]*|whole)$"}},
     "quote": {"type": "string",
               "description": "Short verbatim quote from the source at the locator that shows this row's values; ` … ` may skip text "
                              "(whitespace and typographic quotes are folded when it is checked).",
@@ -149,8 +150,12 @@ _RESOURCE_ORDER = ["$schema", "name", "type", "path", "title", "description", "f
 
 def render_resource(resource: dict) -> dict:
     """The resource with the defaults written in (they win over what it says) and its keys in one
-    fixed order; an inline schema is rendered too. A new dict; the input is not changed."""
+    fixed order; an inline schema is rendered too. A resource without a schema in one of the file
+    formats (GeoJSON) gets FILE_DEFAULTS instead. A new dict; the input is not changed."""
     r = {k: v for k, v in json.loads(json.dumps(resource)).items() if k != "profile"}
+    if "schema" not in r and r.get("format") in FILE_FORMATS:
+        r.update({"$schema": PROFILES["dataresource"], "mediatype": FILE_FORMATS[r["format"]], "encoding": "utf-8"})
+        return {k: r[k] for k in _RESOURCE_ORDER if k in r} | {k: v for k, v in r.items() if k not in _RESOURCE_ORDER}
     r.update(json.loads(json.dumps(RESOURCE_DEFAULTS)))
     if isinstance(r.get("schema"), dict) and isinstance(r["schema"].get("fields"), list):
         r["schema"] = render(r.get("name", ""), r["schema"])

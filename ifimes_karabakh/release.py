@@ -113,6 +113,7 @@ def members(pkg, files: dict) -> list:
     """The relative paths of every file the archive holds, sorted; ReleaseError when one is missing,
     not tracked by git, not a regular file, or not a plain relative path."""
     wanted = list(TOP_FILES) + DOCS + [ARCHIVE_README]
+    wanted += [f.path for f in pkg.files]  # the resources that are not tables (GeoJSON)
     for r in pkg.resources:
         wanted.append(r.path)
         if r.schema_file != "datapackage.json":      # an inline schema ships inside datapackage.json

@@ -81,6 +81,7 @@ def expected_members(repo):
     files |= {f"texts/{p.name}" for p in (repo / "texts").glob("*.txt")}
     for r in pkg.resources:
         files |= {r.path, r.schema_file}
+    files |= {f.path for f in pkg.files}  # the GeoJSON resource ships too
     return files - set(STRAYS)
 
 
@@ -230,7 +231,7 @@ def test_cli_refuses_to_release_an_invalid_package(scratch, tmp_path, monkeypatc
 def test_unpacked_archive_validates(unpacked):
     res = validate(unpacked)
     assert res.problems == [], "\n".join(str(p) for p in res.problems)
-    assert all(n is not None for n in res.rows.values()) and len(res.rows) == len(load_package(unpacked).resources)
+    assert all(n is not None for n in res.rows.values()) and len(res.rows) == len(load_package(unpacked).resources) + len(load_package(unpacked).files)
 
 
 def test_unpacked_archive_validates_with_frictionless(unpacked):
