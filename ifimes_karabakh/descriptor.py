@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from .bounded import TooLarge, read_bounded
 from .patterns import compile_pattern
 from .report import Problem, show
 
@@ -88,11 +89,10 @@ def read_json(path: Path, rel: str, out: list):
     """The JSON at path, or None with a located problem in out (missing, too large, not UTF-8,
     not JSON, nested too deeply, a number too long)."""
     try:
-        size = path.stat().st_size
-        if size > MAX_JSON_BYTES:
-            out.append(Problem(rel, None, None, "json", f"file too large (found {size:,} bytes; expected at most {MAX_JSON_BYTES:,})"))
-            return None
-        data = path.read_bytes()
+        data = read_bounded(path, MAX_JSON_BYTES)
+    except TooLarge as e:
+        out.append(Problem(rel, None, None, "json", f"file too large (found {e.found}; expected at most {MAX_JSON_BYTES:,})"))
+        return None
     except FileNotFoundError:
         out.append(Problem(rel, None, None, "missing", "file is missing"))
         return None

@@ -13,10 +13,12 @@ recorded as the package's `id` (`https://doi.org/10.5281/zenodo.N`) in datapacka
 files carry it from there (doi()). Likewise the public repository's address, once it exists, is the
 package's `homepage`. Nothing here invents a URL.
 
+Every function takes the loaded dataset (dataset.Dataset) as `pkg`: the tables come from the checked
+reader, once, never from the CSV files again.
+
 `python -m ifimes_karabakh docs --check` changes nothing and exits 1 when a file is stale. A
 README marker that is not alone on its line, unknown, unclosed or nested is an error, so a
 marker written in prose can never make the generator eat hand-written lines."""
-import csv
 import json
 import re
 from collections import Counter
@@ -24,10 +26,11 @@ from urllib.parse import urljoin
 
 import yaml
 
-from .article import ARTICLE_ID
 from .csvread import MAX_CELL_CHARS, MAX_COLUMNS, MAX_LINE_BYTES, MAX_TABLE_BYTES
 from .descriptor import MAX_JSON_BYTES, as_list
 from .article import MIN_PART, MIN_TOTAL
+from .dataset import Dataset
+from .vocabulary import FACT
 
 EXAMPLE_MAX = 60
 _MARK = re.compile(r"<!--\s*([A-Za-z0-9_-]+)\s*:\s*(start|end)\s*-->")
@@ -38,8 +41,8 @@ class DocsError(Exception):
 
 
 def read_rows(pkg, resource):
-    with open(pkg.root / resource.path, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+    """The resource's rows as the Dataset read them (dicts of str, "" where empty)."""
+    return pkg.rows(resource.name)
 
 
 def released(pkg):
@@ -111,7 +114,9 @@ def doi(pkg):
 
 def article(pkg):
     """The article's row of sources.csv."""
-    return next(row for row in read_rows(pkg, pkg.resource("sources")) if row["source_id"] == ARTICLE_ID)
+    if not isinstance(pkg, Dataset):  # site.py still passes a descriptor.Package until it takes a Dataset
+        pkg = Dataset.load(pkg.root)
+    return pkg.article_row()
 
 
 def other_sources(pkg):
@@ -256,7 +261,7 @@ R, with the `frictionless` package from CRAN:
 SQL, with the sqlite3 shell (3.32 or later):
 
     sqlite3 karabakh.db ".import --csv data/claims.csv claims" \\
-      "SELECT verdict, count(*) FROM claims WHERE kind = 'fact' GROUP BY verdict;"
+      "SELECT verdict, count(*) FROM claims WHERE kind = '{FACT}' GROUP BY verdict;"
 
 Spreadsheets: open the CSVs as UTF-8; no cell starts like a formula.
 

@@ -10,10 +10,10 @@
                 that has coordinates, a scale bar, a north arrow and a caption that names the sources
                 and lists the districts, enclaves, republics and corridors it cannot draw (no polygon,
                 line or point in the data). With no coordinates or polygons it draws the base map alone.
-No plotting library, no timestamps: the same data always gives the same bytes. `render(pkg)`
-returns {file name: SVG text}; writing and checking the files is the caller's business.
+No plotting library, no timestamps: the same data always gives the same bytes. `render(ds)`
+takes the loaded dataset (dataset.Dataset) and returns {file name: SVG text}; writing and checking
+the files is the caller's business.
 """
-import csv
 import datetime as dt
 import math
 import textwrap
@@ -23,16 +23,25 @@ import pycountry
 
 from . import geo, geojson
 from .dates import parse_edtf
-from .descriptor import Package
+from .vocabulary import AREA_KINDS, AS_STATED, BASIS_COLOURS, COUNTRY, DAY, MONTH, OUTCOME_COLOURS, YEAR
+from .vocabulary import DISTRICT as DISTRICT_KIND
 
 FONT = 'font-family="DejaVu Sans, Arial, sans-serif"'
 HALO = 'stroke="white" stroke-width="3" stroke-linejoin="round" paint-order="stroke"'  # keeps a label readable over lines
-COLOURS = {"as_stated": "#1f77b4", "inferred": "#1f77b4", "refined": "#2ca02c", "added": "#2ca02c", "corrected": "#d62728"}
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+               "November", "December")
 
 
 def rows(pkg, name):
-    with open(pkg.root / pkg.resource(name).path, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+    """The table's rows as the Dataset read them (dicts of str)."""
+    return pkg.rows(name)
+
+
+def spelled_date(value):
+    """An EDTF date as a title says it: `3 December 2020`, `December 2020` or `2020`."""
+    first, _, precision = parse_edtf(value)
+    return {DAY: f"{first.day} {MONTH_NAMES[first.month - 1]} {first.year}",
+            MONTH: f"{MONTH_NAMES[first.month - 1]} {first.year}", YEAR: str(first.year)}[precision]
 
 
 def svg(width, height, body):
@@ -85,7 +94,7 @@ def timeline(pkg):
     events.sort(key=lambda e: (mid(e["date"]), e["event_id"]))
     y0, step, text_x = 104, 22, AXIS[-1][3] + 20
     h = y0 + step * len(events) + 30
-    body = ['<text x="10" y="24" font-size="16" font-weight="bold">Dated events in the IFIMES analysis of 3 December 2020</text>',
+    body = [f'<text x="10" y="24" font-size="16" font-weight="bold">Dated events in the IFIMES analysis of {escape(spelled_date(pkg.article_row()["date"]))}</text>',
             '<text x="10" y="42" fill="#555">Blue: date as the article states it (a bar spans a month or a year). Green: made precise or added from another source. Red: corrected. The article\'s wording in brackets. Source: data/events.csv</text>',
             '<text x="10" y="58" fill="#555">The time axis is broken into three parts with their own scales (zigzags): 1992–2017, 2018–2019 and 2020.</text>']
     for i, (start, stop, left, right, ticks) in enumerate(AXIS):
@@ -110,10 +119,10 @@ def timeline(pkg):
         if b > a:
             for xa, xb in axis_spans(a, b):
                 body.append(f'<line x1="{xa:.1f}" y1="{y}" x2="{xb:.1f}" y2="{y}" stroke="#9ecae1" stroke-width="5" stroke-linecap="round"/>')
-        colour = COLOURS[e["date_basis"]]
+        colour = BASIS_COLOURS[e["date_basis"]]
         body.append(f'<circle cx="{axis_x(mid(e["date"])):.1f}" cy="{y}" r="4" fill="{colour}"/>')
         text = e["description"]
-        if e["date_basis"] != "as_stated":
+        if e["date_basis"] != AS_STATED:
             text = f'[article: {label or "no date"}] {text}'
         body.append(f'<text x="10" y="{y + 4}" fill="#333">{escape(e["date"])}</text>')
         body.append(f'<text x="{text_x}" y="{y + 4}">{escape(text[:110] + ("…" if len(text) > 110 else ""))}</text>')
@@ -126,8 +135,6 @@ def timeline(pkg):
 # and the points of territories.csv. A territory of one of AREA_KINDS with neither a polygon nor a
 # point is listed under the map as not drawn.
 POLYGONS = "territory_polygons"      # the GeoJSON resource of the package
-DISTRICT_KIND = "district"           # territories.kind of the districts (rules.py declares the value as DISTRICT)
-AREA_KINDS = ("district", "enclave", "autonomous_republic", "corridor")  # kinds the map is meant to show as areas or lines
 VIEW = (40.0, 37.8, 50.8, 43.8)      # the map's window: west, south, east, north (degrees)
 MAP_X, MAP_Y, MAP_W = 20, 70, 900    # its place on the page (px)
 KM_PER_DEGREE = 6371.0088 * math.pi / 180  # along a meridian, on the mean Earth radius
@@ -245,7 +252,7 @@ def country_names(pkg_territories):
     """ISO numeric -> the name to print: name_en of the country's row in territories.csv, else the base map's."""
     names = dict(geo.country_names())
     for t in pkg_territories:
-        if t["kind"] == "country" and t["iso3166_code"]:
+        if t["kind"] == COUNTRY and t["iso3166_code"]:
             n = geo.numeric(t["iso3166_code"])
             if n:
                 names[n] = t["name_en"]
@@ -507,7 +514,6 @@ def tables(pkg):
 
 
 # ------------------------------------------------------------------ forecast scorecard
-OUTCOME_COLOURS = {"fulfilled": "#2ca02c", "partly_fulfilled": "#98df8a", "not_fulfilled": "#d62728", "open": "#bbbbbb"}
 
 
 def scorecard(pkg):
@@ -534,7 +540,7 @@ def scorecard(pkg):
         y = y0 + i * row_h
         n, b = now.get(o, 0), before.get(o, 0)
         body += [f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end">{o}</text>',
-                 f'<rect x="{label_w}" y="{y + 4}" width="{bar_w * n / top:.1f}" height="16" fill="{OUTCOME_COLOURS.get(o, "#888")}"/>',
+                 f'<rect x="{label_w}" y="{y + 4}" width="{bar_w * n / top:.1f}" height="16" fill="{OUTCOME_COLOURS[o]}"/>',
                  f'<text x="{label_w + bar_w * n / top + 6:.1f}" y="{y + 17}">{n}</text>',
                  f'<rect x="{label_w}" y="{y + 24}" width="{bar_w * b / top:.1f}" height="5" fill="#555"/>',
                  f'<text x="{label_w + bar_w * b / top + 6:.1f}" y="{y + 31}" font-size="10" fill="#555">{b}</text>']
@@ -544,6 +550,6 @@ def scorecard(pkg):
 FIGURES = {"timeline.svg": timeline, "tables.svg": tables, "map.svg": map_svg, "scorecard.svg": scorecard}
 
 
-def render(pkg: Package) -> dict:
+def render(pkg) -> dict:
     """{file name in docs/figures/: SVG text} for the package."""
     return {filename: draw(pkg) for filename, draw in FIGURES.items()}

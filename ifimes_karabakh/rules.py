@@ -6,9 +6,10 @@ columns it reads, and a test that takes the whole table (and the context: every 
 article) and returns True for each row that passes. `schema()` turns a table's rules into Pandera
 frame checks. A rule whose columns are missing is skipped, and the report says so.
 
-Enum values that rules depend on are declared with `value("table.field", ...)`; the validator
-checks that every declared value is still in the schema's categories, so renaming a value fails
-loudly instead of silently changing what a rule means."""
+Enum values that rules depend on are declared with `value("table.field", ...)` (vocabulary.py,
+which declares the values shared with the other outputs); the validator checks that every declared
+value is still in the schema's categories, so renaming a value fails loudly instead of silently
+changing what a rule means."""
 import datetime as dt
 import functools
 import re
@@ -22,31 +23,13 @@ import pycountry
 from . import geo
 from .article import ARTICLE_ID, Article, fold, quote_identifies
 from .dates import try_parse
+from .vocabulary import (AFFILIATED, ARTICLE, ARTICLE_KINDS, ARTICLE_VIEW, BOUND_MAIN, BOUNDED_UNITS, CONTRARY, COUNTRY,  # noqa: F401
+                         DECLARED, DIFFERING, DISPUTED, FACT, FOOTNOTE, FORECAST, MAIN, MIRROR, NEEDS_VALUE, ONE_SIDED,
+                         RECORDED, REPRESENTATIVES, SIDE_RECORDS, STATES, UNVERIFIABLE, value)
 
 EARLIEST = dt.date(1900, 1, 1)
 SOURCE_KINDS = ("sources.source_id", "sources.kind")  # what ctx.source_kind reads
 ARTICLE_LOCATOR = re.compile(r"p\d+|fn\d+")
-DECLARED = []  # (table, field, value) of every enum value a rule relies on
-
-
-def value(where: str, *values: str):
-    """Declare enum values a rule relies on; returns them (one value, or a frozenset of several)."""
-    table, fname = where.split(".")
-    DECLARED.extend((table, fname, v) for v in values)
-    return values[0] if len(values) == 1 else frozenset(values)
-
-
-ARTICLE_KINDS = value("sources.kind", "article", "footnote")
-FOOTNOTE = value("sources.kind", "footnote")
-ARTICLE = value("sources.kind", "article")
-STATES = value("parties.kind", "state", "former_state")
-AFFILIATED = value("parties.kind", "person", "office", "organ")
-REPRESENTATIVES = value("parties.kind", "person", "office")
-COUNTRY = value("territories.kind", "country")
-DISTRICT = value("territories.kind", "district")  # the districts the map draws (figures.DISTRICT_KIND)
-NEEDS_VALUE = value("claims.verdict", "corrected", "imprecise", "disputed")
-UNVERIFIABLE = value("claims.verdict", "unverifiable")
-BOUNDED_UNITS = {value("figures.unit", "fraction"): 1, value("figures.unit", "percent"): 100}
 
 
 @dataclass(frozen=True)
@@ -566,13 +549,6 @@ for _table, _key, _col in (("parties", "party_id", "party_id"), ("territories", 
 
 
 # ------------------------------------------------------------------ evidence: claims, their sources, forecasts
-FACT, FORECAST = value("claims.kind", "fact"), value("claims.kind", "forecast")
-DISPUTED = value("claims.verdict", "disputed")
-MAIN = value("claim_sources.role", "main")
-CONTRARY = value("claim_sources.role", "contrary")
-MIRROR = value("sources.authority", "mirror_or_copy")
-ONE_SIDED = value("sources.authority", "partisan_or_advocacy", "state_affiliated_media")
-SIDE_RECORDS = value("sources.authority", "partisan_or_advocacy", "state_affiliated_media", "official_record")
 # The parties to the conflict are the parties of conflict_parties.csv, in every role the UCDP ACD
 # codes (a side, or a state supporting a side with troops): a source on their side is not independent.
 SIDE_ROLES = value("conflict_parties.role", "side_a", "side_b", "secondary_side_a", "secondary_side_b")
@@ -672,8 +648,6 @@ def main_is_strongest(df, ctx):
 external("claim_sources", "source_id")
 
 # ------------------------------------------------------------------ territorial control: two views, recorded dates and their sources
-ARTICLE_VIEW, RECORDED = value("territory_control.view", "article"), value("territory_control.view", "recorded")
-BOUND_MAIN, DIFFERING = value("control_sources.role", "main"), value("control_sources.role", "differing")
 CONTROL_SOURCES = ("control_sources.control_id", "control_sources.source_id", "control_sources.bound", "control_sources.role", "control_sources.date")
 
 

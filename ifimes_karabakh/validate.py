@@ -23,6 +23,7 @@ from .dataset import kept_texts
 from .descriptor import as_list, load
 from .report import Problem, name, show, sort_key
 from .tableschema import pandera_schema
+from .vocabulary import problems as vocabulary_problems
 
 
 @dataclass
@@ -117,20 +118,6 @@ def damaged_tokens(table):
     """Every word of the damaged rows of a table (cells split at spaces and commas): a missing
     reference equal to one of them may be a key that the damage hid, and is not reported."""
     return {w for text in table.damaged.values() for w in re.split(r"[\s,\x1f]+", text) if w}
-
-
-def vocabulary_problems(pkg):
-    """Every enum value the rules rely on is still in its schema."""
-    out = []
-    by_name = {r.name: r for r in pkg.resources}
-    for table, fname, v in rules.DECLARED:
-        r = by_name.get(table)
-        if r is None or fname not in r.fields:
-            continue
-        if v not in r.field(fname).get("constraints", {}).get("enum", []):
-            out.append(Problem(r.schema_file, None, fname, "vocabulary",
-                               f"the validator's rules rely on the value {show(v)}, which the schema no longer lists (rename the value in ifimes_karabakh/rules.py too)"))
-    return sorted(set(out), key=sort_key)
 
 
 def read_article(out, notes):
