@@ -23,7 +23,7 @@ import pycountry
 from . import geo
 from .article import ARTICLE_ID, Article, fold, quote_identifies
 from .dates import try_parse
-from .vocabulary import (AFFILIATED, ARTICLE, ARTICLE_KINDS, ARTICLE_VIEW, BOUND_MAIN, BOUNDED_UNITS, CONTRARY, COUNTRY,  # noqa: F401
+from .vocabulary import (AFFILIATED, ARTICLE, ARTICLE_KINDS, ARTICLE_VIEW, BOUND_MAIN, BOUNDED_UNITS, CONFIRMING, CONTRARY, COUNTRY,  # noqa: F401
                          DECLARED, DIFFERING, DISPUTED, FACT, FOOTNOTE, FORECAST, MAIN, MIRROR, NEEDS_VALUE, ONE_SIDED,
                          RECORDED, REPRESENTATIVES, SIDE_RECORDS, STATES, UNVERIFIABLE, value)
 
@@ -559,7 +559,6 @@ AUTHORITY = ("sources.source_id", "sources.authority", "sources.alignment_party_
 AUTHORITY_ORDER = ("official_record", "intergovernmental_record", "peace_agreement_database", "scholarly_work", "reference_work",
                    "independent_media", "state_funded_independent_media", "state_affiliated_media", "partisan_or_advocacy", "mirror_or_copy")
 value("sources.authority", *AUTHORITY_ORDER)
-CONFIRMING = value("claim_sources.role", "confirming")
 
 required_when("claims", "verdict", "a fact needs a verdict", ("kind",), lambda df: df["kind"] == FACT)
 in_kept_text("claims", quote="verdict_quote", src="verdict_source_id")
