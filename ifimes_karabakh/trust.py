@@ -64,8 +64,9 @@ def block(pkg):
              "and every `*_as_stated` value stands in its row's quote.",
              f"- **Machine-checked against kept texts**: {in_text} quotes from official documents whose text the package "
              "keeps in `texts/` (the law puts them outside copyright; `sources.text_licence` says which law): the November "
-             "2020 statement as Azerbaijan's and Armenia's governments published it, the CSTO Charter and Treaty. Each "
-             "kept text is the opening of its page as the maintainers read it, with its SHA-256 in `sources.csv`.",
+             "2020 statement as Azerbaijan's and Armenia's governments published it and the CSTO Charter and Treaty (each the "
+             "opening of its page as the maintainers read it), and the four Security Council resolutions of 1993 (whole, as the "
+             "CR-UNSC corpus keeps them). Each kept text has its SHA-256 in `sources.csv`.",
              f"- **Not machine-checked**: {outside} quotes from other documents (verdict, outcome, statement and control "
              "sources): the dataset does not hold those texts; each cites its URL, access date and exact words, and its "
              "source's `authority` says what kind of document it is.", "",
