@@ -79,6 +79,7 @@ class Context:
     article: Article | None = None
     texts: dict = field(default_factory=dict)    # source_id -> Article: the documents kept in texts/
     features: dict = field(default_factory=dict)  # resource name -> its GeoJSON features (geojson.py), when the file could be read
+    categories: dict = field(default_factory=dict)  # "table.field" -> its categories' values in the schema's order (an order can mean rank)
 
     def column(self, table, col):
         return self.tables[table][col]
@@ -612,10 +613,9 @@ SIDE_ROLES = value("conflict_parties.role", "side_a", "side_b", "secondary_side_
 CONFLICT_PARTIES = ("conflict_parties.party_id", "conflict_parties.role")
 CLAIM_SOURCES = ("claim_sources.claim_id", "claim_sources.source_id", "claim_sources.role", "claim_sources.quote")
 AUTHORITY = ("sources.source_id", "sources.authority", "sources.alignment_party_id")
-# the authorities from the strongest evidence down, in the order of the schema's categories (a test checks the order)
-AUTHORITY_ORDER = ("official_record", "intergovernmental_record", "peace_agreement_database", "scholarly_work", "reference_work",
-                   "independent_media", "state_funded_independent_media", "state_affiliated_media", "partisan_or_advocacy", "mirror_or_copy")
-value("sources.authority", *AUTHORITY_ORDER)
+# the authorities rank from the strongest evidence down in the order of sources.authority's categories:
+# the schema says so, and the rules read the order from it (ctx.categories), never a copy
+AUTHORITY_RANKED = "sources.authority"
 
 required_when("claims", "verdict", "a fact needs a verdict", ("kind",), lambda df: df["kind"] == FACT)
 for _col in ("outcome", "as_of", "value_verified"):
@@ -689,8 +689,11 @@ def not_one_sided(df, ctx):
       uses=("claim_id",), needs=CLAIM_SOURCES + AUTHORITY)
 def main_is_strongest(df, ctx):
     auth, listed = _authority(ctx), _claim_sources(ctx)
-    rank = {a: i for i, a in enumerate(AUTHORITY_ORDER)}
-    weakest = len(AUTHORITY_ORDER)
+    order = ctx.categories.get(AUTHORITY_RANKED)
+    if not order:  # never a silent pass: the validator always gives the schema's categories
+        raise RuntimeError(f"no order of {AUTHORITY_RANKED} in the context")
+    rank = {a: i for i, a in enumerate(order)}
+    weakest = len(order)
 
     def ok(c, main):
         if not main or main not in auth:

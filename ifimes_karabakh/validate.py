@@ -78,7 +78,9 @@ def validate(root) -> Result:
     usable = {n: t.frame for n, t in tables.items() if t.complete}
     files = {f.name: read_file(pkg.root / f.path, f.path, out) for f in pkg.files}  # read once: for the rules and their own checks
     ctx = rules.Context(usable, article, kept_texts(pkg, usable.get("sources"), out),
-                        {n: d["features"] for n, d in files.items() if isinstance(d, dict) and isinstance(d.get("features"), list)})
+                        {n: d["features"] for n, d in files.items() if isinstance(d, dict) and isinstance(d.get("features"), list)},
+                        {f"{r.name}.{f['name']}": [c["value"] if isinstance(c, dict) else c for c in f["categories"]]
+                         for r in pkg.resources for f in r.schema["fields"] if isinstance(f.get("categories"), list)})
     sources_file = next((r.path for r in pkg.resources if r.name == "sources"), "data/sources.csv")
     changed, why = rules.changed_texts(ctx, str(source_path()), sources_file)
     if changed:  # the first problems: every quote check against a changed text would fail, and is not run

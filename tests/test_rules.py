@@ -23,8 +23,13 @@ SOURCES = pd.DataFrame([
 PARTIES = pd.DataFrame([{"party_id": "armenia", "kind": "state"}, {"party_id": "nikol-pashinyan", "kind": "person"}])
 
 
+# the ranking of sources.authority, strongest first, as its schema's categories give it
+AUTHORITY_RANKING = ["article", "official_record", "intergovernmental_record", "peace_agreement_database", "scholarly_work", "reference_work",
+                     "independent_media", "state_funded_independent_media", "state_affiliated_media", "partisan_or_advocacy", "mirror_or_copy"]
+
+
 def ctx(**tables):
-    return rules.Context({"sources": SOURCES, "parties": PARTIES, **tables}, ARTICLE)
+    return rules.Context({"sources": SOURCES, "parties": PARTIES, **tables}, ARTICLE, categories={"sources.authority": AUTHORITY_RANKING})
 
 
 def run(rule, rows, context=None):
@@ -634,14 +639,19 @@ def test_main_is_strongest():
     rows = [{"claim_id": c, "verdict_source_id": m} for c, m in (("c1", "un-text"), ("c2", "wire"), ("c3", "wire"), ("c4", "funded"), ("c5", "wire"), ("c6", "wire"), ("c7", ""))]
     # a stronger confirming source fails (c2, c4); a stronger contrary one does not (c3); an equal (c6) or weaker one passes
     assert run(r, rows, ctx(sources=src, claim_sources=cs)) == [True, False, True, False, True, True, True]
+    # the rank is the schema's order: reversed, the official record is the weakest and c1 fails, c2 passes
+    reversed_order = rules.Context(ctx(sources=src, claim_sources=cs).tables, ARTICLE, categories={"sources.authority": AUTHORITY_RANKING[::-1]})
+    assert run(r, rows, reversed_order)[:2] == [False, True]
+    with pytest.raises(RuntimeError, match="no order of sources.authority"):  # never a silent pass without the order
+        r.test(pd.DataFrame(rows), rules.Context(ctx(sources=src, claim_sources=cs).tables, ARTICLE))
 
 
-def test_authority_order_is_the_schemas():
-    """The rules' order of authority is the order of sources.authority's categories (article aside)."""
+def test_authority_ranking_is_the_schemas_category_order():
+    """The schema orders sources.authority's categories from the strongest evidence down, as documented."""
     import json
     from ifimes_karabakh import REPO
     field = next(f for f in json.loads((REPO / "schemas" / "sources.schema.json").read_text(encoding="utf-8"))["fields"] if f["name"] == "authority")
-    assert [c["value"] for c in field["categories"] if c["value"] != "article"] == list(rules.AUTHORITY_ORDER)
+    assert [c["value"] for c in field["categories"]] == AUTHORITY_RANKING
 
 
 def test_backer_complete():
