@@ -5,6 +5,7 @@ import csv
 from collections import Counter
 
 from .article import ARTICLE_ID
+from .mdtext import code, text
 
 # the authorities from the strongest evidence down (sources.authority); a claim is counted under its best source
 STRENGTH = ["official_record", "intergovernmental_record", "peace_agreement_database", "scholarly_work", "reference_work",
@@ -71,13 +72,13 @@ def block(pkg):
     for v in verdicts:
         ids = [c["claim_id"] for c in claims if c["kind"] == "fact" and c["verdict"] == v]
         n = Counter(best.get(i, "none") for i in ids)
-        lines.append(f"| `{v}` | " + " | ".join(str(n[a]) for a in STRENGTH) + f" | {n['none']} | {len(ids)} |")
+        lines.append(f"| {code(v, table=True)} | " + " | ".join(str(n[a]) for a in STRENGTH) + f" | {n['none']} | {len(ids)} |")
     forecasts = [c for c in claims if c["kind"] == "forecast"]
     if forecasts:
         n = Counter(c["outcome"] for c in forecasts)
-        lines += ["", "Forecasts by outcome: " + ", ".join(f"`{o}` {n[o]}" for o in outcomes) + f" (all {len(forecasts)})."]
+        lines += ["", "Forecasts by outcome: " + ", ".join(f"{code(o)} {n[o]}" for o in outcomes) + f" (all {len(forecasts)})."]
     open_ = [c for c in claims if c["kind"] == "fact" and c["verdict"] == "unverifiable"]
     if open_:
         lines += ["", "What stays unverifiable, and why:", ""]
-        lines += [f"- `{c['claim_id']}`: {' '.join(c['note'].split())}" for c in open_]
+        lines += [f"- {code(c['claim_id'])}: {text(c['note'])}" for c in open_]  # cells shown as text, never as Markdown
     return "\n".join(lines)
