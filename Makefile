@@ -24,7 +24,7 @@ dates:
 
 ## Generated from the descriptor, the schemas and the tables.
 docs: docs/codebook.md
-docs/codebook.md CITATION.cff .zenodo.json docs/dataset.jsonld docs/archive-README.md docs/figures/timeline.svg docs/figures/tables.svg docs/figures/map.svg &: datapackage.json $(SCHEMAS) $(DATA) $(CODE)
+docs/codebook.md CITATION.cff .zenodo.json docs/dataset.jsonld docs/archive-README.md docs/figures/timeline.svg docs/figures/tables.svg docs/figures/map.svg docs/figures/scorecard.svg &: datapackage.json $(SCHEMAS) $(DATA) $(CODE)
 	./dp docs
 
 ## The website: site/ (git-ignored), from the package and docs/figures/; no server needed.

@@ -209,13 +209,39 @@ def keys_block(pkg):
     return "\n".join(out)
 
 
+def forecast_scorecard(pkg):
+    """Counts by outcome of every forecast at the common date (the latest as_of of forecast_assessments),
+    and the same counts as first published, so a reader sees what the re-assessment changed."""
+    assessments = read_rows(pkg, pkg.resource("forecast_assessments"))
+    common = max(r["as_of"] for r in assessments)
+    current = {r["claim_id"]: r for r in assessments if r["as_of"] == common}
+    first = {}
+    for r in sorted(assessments, key=lambda r: r["as_of"]):
+        first.setdefault(r["claim_id"], r)
+    cats = pkg.resource("forecast_assessments").field("outcome")["categories"]
+    now, before = Counter(r["outcome"] for r in current.values()), Counter(r["outcome"] for r in first.values())
+    links = read_rows(pkg, pkg.resource("forecast_events"))
+    out = [f"Every forecast assessed as of **{text(common)}** (the release's common date; `forecast_assessments.csv` keeps the earlier "
+           f"assessments, `forecast_events.csv` links {len({l['claim_id'] for l in links})} forecasts to "
+           f"{len(read_rows(pkg, pkg.resource('later_events')))} later events):", "",
+           "| outcome | meaning | forecasts | at their first assessment |", "|---|---|---:|---:|"]
+    for c in cats:
+        out.append(row(code(c["value"], table=True), prose(c.get("label", ""), table=True), now[c["value"]], before[c["value"]]))
+    out.append(f"| all | | {len(current)} | {len(first)} |")
+    changed = sorted(c for c in current if first[c]["outcome"] != current[c]["outcome"])
+    if changed:
+        out += ["", "Changed since the first assessment: " + ", ".join(
+            f"{code(c)} ({text(first[c]['outcome'])} → {text(current[c]['outcome'])})" for c in changed) + "."]
+    return "\n".join(out)
+
+
 def trust_block(pkg):
     from .trust import block
     return block(pkg)
 
 
 BLOCKS = {"tables": table_of_tables, "verdicts": verdict_table, "trust": trust_block, "keys": keys_block,
-          "cite": citation_block}
+          "scorecard": forecast_scorecard, "cite": citation_block}
 CONTRIBUTING_BLOCKS = {"limits": limits_block}  # the maintainers' file
 
 

@@ -472,7 +472,42 @@ def tables(pkg):
     return svg(width, height, body)
 
 
-FIGURES = {"timeline.svg": timeline, "tables.svg": tables, "map.svg": map_svg}
+# ------------------------------------------------------------------ forecast scorecard
+OUTCOME_COLOURS = {"fulfilled": "#2ca02c", "partly_fulfilled": "#98df8a", "not_fulfilled": "#d62728", "open": "#bbbbbb"}
+
+
+def scorecard(pkg):
+    """One bar per outcome: how many forecasts have it at the common date (the latest as_of of
+    forecast_assessments.csv), with a thin bar below for the count at their first assessment."""
+    assessments = rows(pkg, "forecast_assessments")
+    common = max(r["as_of"] for r in assessments)
+    first = {}
+    for r in sorted(assessments, key=lambda r: r["as_of"]):
+        first.setdefault(r["claim_id"], r["outcome"])
+    now = {}
+    for r in assessments:
+        if r["as_of"] == common:
+            now[r["outcome"]] = now.get(r["outcome"], 0) + 1
+    before = {}
+    for o in first.values():
+        before[o] = before.get(o, 0) + 1
+    outcomes = [c["value"] for c in pkg.resource("forecast_assessments").field("outcome")["categories"]]
+    top = max([*now.values(), *before.values(), 1])
+    label_w, bar_w, row_h, y0 = 130, 420, 42, 46
+    body = [f'<text x="10" y="22" font-size="14" font-weight="bold">Forecasts of the article by outcome, as of {common}</text>',
+            f'<text x="10" y="38" fill="#555">thick bar: as of {common}; thin bar: at each forecast\'s first assessment. Source: data/forecast_assessments.csv</text>']
+    for i, o in enumerate(outcomes):
+        y = y0 + i * row_h
+        n, b = now.get(o, 0), before.get(o, 0)
+        body += [f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end">{o}</text>',
+                 f'<rect x="{label_w}" y="{y + 4}" width="{bar_w * n / top:.1f}" height="16" fill="{OUTCOME_COLOURS.get(o, "#888")}"/>',
+                 f'<text x="{label_w + bar_w * n / top + 6:.1f}" y="{y + 17}">{n}</text>',
+                 f'<rect x="{label_w}" y="{y + 24}" width="{bar_w * b / top:.1f}" height="5" fill="#555"/>',
+                 f'<text x="{label_w + bar_w * b / top + 6:.1f}" y="{y + 31}" font-size="10" fill="#555">{b}</text>']
+    return svg(label_w + bar_w + 60, y0 + len(outcomes) * row_h + 10, body)
+
+
+FIGURES = {"timeline.svg": timeline, "tables.svg": tables, "map.svg": map_svg, "scorecard.svg": scorecard}
 
 
 def render(pkg: Package) -> dict:

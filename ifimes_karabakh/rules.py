@@ -646,8 +646,97 @@ def bound_dates_agree(df, ctx):
 
 external("control_sources", "source_id")
 
+# ------------------------------------------------------------------ control: extent and backer; memberships: basis
+external("territory_control", "extent_source_id", when="extent")
+
+
+@rule("territory_control", "backer_party_id", "backer", "backer_role and backer_source_id go with backer_party_id (expected all three or none)",
+      uses=("backer_role", "backer_source_id"))
+def backer_complete(df, ctx):
+    filled = (df[["backer_party_id", "backer_role", "backer_source_id"]] != "").sum(axis=1)
+    return (filled == 0) | (filled == 3)
+
+
+INFERRED_MEMBERSHIP = value("memberships.basis", "inferred")
+required_when("memberships", "note", "an inferred membership needs a note that says from what it is inferred", ("basis",),
+              lambda df: df["basis"] == INFERRED_MEMBERSHIP)
+
+# ------------------------------------------------------------------ after the article: later events, their links to forecasts, dated assessments
+date_group("later_events", "date", upper=False)
+external("later_events", "source_id")
+
+
+@rule("later_events", "date", "date", "a later event must fall after the article's date (expected its first day after 3 December 2020; events the article reports go in events.csv)",
+      needs=("sources.source_id", "sources.date"))
+def after_the_article(df, ctx):
+    return df["date"].map(lambda v: not (x := try_parse(v)) or x[0] > ctx.latest)
+
+
+@rule("later_events", "source_id", "evidence", "a later event's source must be neither a copy nor partisan, state-affiliated or official on the side of Azerbaijan, "
+      "Armenia or the Nagorno-Karabakh Republic (others may be cited in the note)", needs=AUTHORITY)
+def later_event_source_outside_the_sides(df, ctx):
+    auth = _authority(ctx)
+    return df["source_id"].map(lambda s: s in auth and auth[s][0] != MIRROR and not _one_side(*auth[s]))
+
+
+@rule("later_events", "event_id", "link", "no row of forecast_events.csv links it to a forecast (expected every later event to bear on one)",
+      needs=("forecast_events.event_id",))
+def later_event_linked(df, ctx):
+    return df["event_id"].isin(set(ctx.column("forecast_events", "event_id")))
+
+
+@rule("later_events", "event_id", "key", "the id is also an id of events.csv (expected the two tables' ids to be distinct)", needs=("events.event_id",))
+def later_event_id_distinct(df, ctx):
+    return ~df["event_id"].isin(set(ctx.column("events", "event_id")))
+
+
+def _forecasts(ctx):
+    cl = ctx.tables["claims"]
+    return {c: (loc, q) for c, k, loc, q in rows(cl, "claim_id", "kind", "locator", "quote") if k == FORECAST}
+
+
+@rule("forecast_events", "claim_id", "link", "the claim must be a forecast, and the row cite the forecast's own locator in the article",
+      uses=("source_id", "locator"), needs=("claims.claim_id", "claims.kind", "claims.locator", "claims.quote") + SOURCE_KINDS)
+def link_to_a_forecast(df, ctx):
+    fc, kinds = _forecasts(ctx), ctx.source_kind
+    return series(df, (c in fc and kinds.get(s) == ARTICLE and loc == fc[c][0] for c, s, loc in rows(df, "claim_id", "source_id", "locator")))
+
+
+@rule("forecast_assessments", "claim_id", "kind", "an assessment is of a forecast (claims.csv kind forecast)", needs=("claims.claim_id", "claims.kind"))
+def assessment_of_a_forecast(df, ctx):
+    return df["claim_id"].isin(set(_forecasts(ctx)))
+
+
+@rule("forecast_assessments", "evidence_date", "date", "evidence_date after as_of (expected the evidence to be no later than the day assessed)", uses=("as_of",))
+def evidence_not_after_assessment(df, ctx):
+    return series(df, (not e or not a or e <= a for e, a in rows(df, "evidence_date", "as_of")))
+
+
+external("forecast_assessments", "source_id")
+
+
+@rule("forecast_assessments", "assessment_id", "key", "assessment_id must be the claim_id and the as_of day joined by a hyphen (one assessment per forecast and day)",
+      uses=("claim_id", "as_of"))
+def assessment_id_names_claim_and_day(df, ctx):
+    return df["assessment_id"] == df["claim_id"] + "-" + df["as_of"]
+ASSESSMENTS = ("forecast_assessments.claim_id", "forecast_assessments.as_of", "forecast_assessments.outcome", "forecast_assessments.source_id", "forecast_assessments.quote",
+               "forecast_assessments.value_verified")
+
+
+@rule("claims", "as_of", "assessment", "a forecast must be assessed at the common date (the latest as_of of forecast_assessments.csv), and its outcome, as_of, "
+      "value_verified, verdict_source_id and verdict_quote be that assessment's", uses=("claim_id", "kind", "outcome", "value_verified", "verdict_source_id", "verdict_quote"),
+      needs=ASSESSMENTS)
+def assessed_at_the_common_date(df, ctx):
+    fa = ctx.tables["forecast_assessments"]
+    common = max((a for a in fa["as_of"] if a), default="")
+    current = {c: (o, v, s, q) for c, a, o, s, q, v in rows(fa, "claim_id", "as_of", "outcome", "source_id", "quote", "value_verified") if a == common}
+    return series(df, (k != FORECAST or (a == common and current.get(c) == (o, v, s, q))
+                       for c, k, a, o, v, s, q in rows(df, "claim_id", "kind", "as_of", "outcome", "value_verified", "verdict_source_id", "verdict_quote")))
+
+
 for _table in ("parties", "territories", "agreements", "agreement_parties", "memberships", "territory_control", "resolutions",
-               "events", "event_parties", "provisions", "figures", "mentions", "claims", "claim_sources", "control_sources", "statement_points"):
+               "events", "event_parties", "provisions", "figures", "mentions", "claims", "claim_sources", "control_sources", "statement_points",
+               "later_events", "forecast_events", "forecast_assessments"):
     provenance(_table)
 
 

@@ -239,3 +239,25 @@ def test_day_columns_are_what_the_edtf_package_derives():
     assert day_bounds("2020-02") == ("2020-02-01", "2020-02-29")
     assert day_bounds("1995-05-01/1995-05-03") == ("1995-05-01", "1995-05-03")
     assert day_bounds("") == ("", "")
+
+
+# ------------------------------------------------------------------ the forecast scorecard
+def test_scorecard_counts_the_forecasts_at_the_common_date_as_claims_csv_holds_them():
+    """Counted here from the CSVs (not by the code under test): the README block and the figure
+    give, for each outcome, the forecasts of claims.csv, which hold the assessment at the common date."""
+    import csv
+    from collections import Counter
+    from ifimes_karabakh.docs import forecast_scorecard
+    from ifimes_karabakh.figures import scorecard
+    with open(REPO / "data" / "claims.csv", encoding="utf-8", newline="") as fh:
+        forecasts = [r for r in csv.DictReader(fh) if r["kind"] == "forecast"]
+    assert len({r["as_of"] for r in forecasts}) == 1, "every forecast is assessed as of one date"
+    n = Counter(r["outcome"] for r in forecasts)
+    block = forecast_scorecard(load_package(REPO))
+    assert f"as of **{forecasts[0]['as_of']}**" in block
+    for outcome in ("fulfilled", "partly_fulfilled", "not_fulfilled", "open"):
+        assert re.search(rf"^\| `{outcome}` \| [^|]+ \| {n[outcome]} \| \d+ \|$", block, re.M), outcome
+    assert f"| all | | {len(forecasts)} |" in block
+    svg = scorecard(load_package(REPO))
+    for outcome in n:
+        assert f">{outcome}</text>" in svg and f">{n[outcome]}</text>" in svg

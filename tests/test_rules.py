@@ -201,7 +201,9 @@ for col in ("parent_source_id", "footnote_number", "footnote_text", "anchor_text
     REQUIRED[f"sources.{col}:required_when(kind)"] = ([{"kind": "footnote"}, {"kind": "footnote", col: "1"}, {"kind": "article"}], [False, True, True])
 for table, code, name in (("parties", "iso3", "iso3_name"), ("territories", "iso3166_code", "iso3166_name")):
     REQUIRED[f"{table}.{name}:required_when({code})"] = ([{code: "AM"}, {code: "AM", name: "Armenia"}, {}], [False, True, True])
-for table, basis in (("agreements", "date_basis"), ("events", "date_basis"), ("territory_control", "start_basis"), ("territory_control", "end_basis")):
+REQUIRED["memberships.note:required_when(basis)"] = ([{"basis": "inferred"}, {"basis": "inferred", "note": "from a vote"}, {"basis": "as_stated"}], [False, True, True])
+for table, basis in (("agreements", "date_basis"), ("events", "date_basis"), ("territory_control", "start_basis"), ("territory_control", "end_basis"),
+                     ("later_events", "date_basis")):
     REQUIRED[f"{table}.note:required_when({basis})"] = ([{basis: "inferred"}, {basis: "inferred", "note": "how"}, {basis: "as_stated"}], [False, True, True])
 
 
@@ -450,6 +452,80 @@ def test_bound_dates_agree():
 def test_point_locator():
     r = one("statement_points.locator:point_locator(point)")
     assert run(r, [{"point": "2", "locator": "pt2"}, {"point": "2", "locator": "pt7"}]) == [True, False]
+
+
+def test_backer_complete():
+    r = one("territory_control.backer_party_id:backer_complete(backer_role,backer_source_id)")
+    rows = [{"backer_party_id": "armenia", "backer_role": "held_per_article", "backer_source_id": "ifimes-2020"}, {},
+            {"backer_party_id": "armenia", "backer_role": "held_per_article"}, {"backer_role": "supporting", "backer_source_id": "un-doc"}]
+    assert run(r, rows) == [True, True, False, False]
+
+
+def test_later_event_after_the_article():
+    r = one("later_events.date:after_the_article()")
+    rows = [{"date": "2020-12-04"}, {"date": "2020-12-03"}, {"date": "2020-12"}, {"date": "2020-12-04/2021-01"}, {"date": ""}, {"date": "2026-02"}]
+    assert run(r, rows) == [True, False, False, True, True, True]
+
+
+def test_later_event_source_outside_the_sides():
+    r = one("later_events.source_id:later_event_source_outside_the_sides()")
+    src = pd.DataFrame([{"source_id": "indep", "authority": "independent_media", "alignment_party_id": ""},
+                        {"source_id": "az-state", "authority": "state_affiliated_media", "alignment_party_id": "azerbaijan"},
+                        {"source_id": "ru-state", "authority": "state_affiliated_media", "alignment_party_id": "russia"},
+                        {"source_id": "copy", "authority": "mirror_or_copy", "alignment_party_id": ""},
+                        {"source_id": "am-record", "authority": "official_record", "alignment_party_id": "armenia"},
+                        {"source_id": "unknown-side", "authority": "partisan_or_advocacy", "alignment_party_id": ""}])
+    context = rules.Context({"sources": src}, ARTICLE)
+    rows = [{"source_id": s} for s in ("indep", "az-state", "ru-state", "copy", "am-record", "unknown-side", "missing")]
+    assert run(r, rows, context) == [True, False, True, False, False, False, False]
+
+
+def test_later_event_linked_and_distinct():
+    linked = one("later_events.event_id:later_event_linked()")
+    distinct = one("later_events.event_id:later_event_id_distinct()")
+    context = ctx(forecast_events=pd.DataFrame([{"event_id": "a"}]), events=pd.DataFrame([{"event_id": "b"}]))
+    rows = [{"event_id": "a"}, {"event_id": "b"}, {"event_id": "c"}]
+    assert run(linked, rows, context) == [True, False, False]
+    assert run(distinct, rows, context) == [True, False, True]
+
+
+CLAIMS = pd.DataFrame([{"claim_id": "f1", "kind": "forecast", "locator": "p2", "quote": "the war ended"},
+                       {"claim_id": "c1", "kind": "fact", "locator": "p2", "quote": "the war ended"}])
+
+
+def test_link_to_a_forecast():
+    r = one("forecast_events.claim_id:link_to_a_forecast(source_id,locator)")
+    rows = [{"claim_id": "f1", "source_id": "ifimes-2020", "locator": "p2"}, {"claim_id": "c1", "source_id": "ifimes-2020", "locator": "p2"},
+            {"claim_id": "f1", "source_id": "ifimes-2020", "locator": "p3"}, {"claim_id": "f1", "source_id": "un-doc", "locator": "p2"},
+            {"claim_id": "zz", "source_id": "ifimes-2020", "locator": "p2"}]
+    assert run(r, rows, ctx(claims=CLAIMS)) == [True, False, False, False, False]
+
+
+def test_assessment_of_a_forecast_and_evidence_date():
+    r = one("forecast_assessments.claim_id:assessment_of_a_forecast()")
+    assert run(r, [{"claim_id": "f1"}, {"claim_id": "c1"}, {"claim_id": "zz"}], ctx(claims=CLAIMS)) == [True, False, False]
+    e = one("forecast_assessments.evidence_date:evidence_not_after_assessment(as_of)")
+    assert run(e, [{"evidence_date": "2026-02-06", "as_of": "2026-12-04"}, {"evidence_date": "2026-12-04", "as_of": "2026-12-04"},
+                   {"evidence_date": "2026-12-05", "as_of": "2026-12-04"}]) == [True, True, False]
+
+
+def test_assessment_id_names_claim_and_day():
+    r = one("forecast_assessments.assessment_id:assessment_id_names_claim_and_day(claim_id,as_of)")
+    rows = [{"assessment_id": "f1-2026-12-04", "claim_id": "f1", "as_of": "2026-12-04"}, {"assessment_id": "f1-2026-12-04", "claim_id": "f1", "as_of": "2025-01-01"},
+            {"assessment_id": "f2-2026-12-04", "claim_id": "f1", "as_of": "2026-12-04"}]
+    assert run(r, rows) == [True, False, False]
+
+
+def test_assessed_at_the_common_date():
+    r = one("claims.as_of:assessed_at_the_common_date(claim_id,kind,outcome,value_verified,verdict_source_id,verdict_quote)")
+    fa = pd.DataFrame([{"claim_id": "f1", "as_of": "2026-12-04", "outcome": "open", "source_id": "un-doc", "quote": "q", "value_verified": "v"},
+                       {"claim_id": "f1", "as_of": "2025-01-01", "outcome": "fulfilled", "source_id": "un-doc", "quote": "q0", "value_verified": "v0"},
+                       {"claim_id": "f2", "as_of": "2025-01-01", "outcome": "open", "source_id": "un-doc", "quote": "q", "value_verified": "v"}])
+    good = {"claim_id": "f1", "kind": "forecast", "as_of": "2026-12-04", "outcome": "open", "value_verified": "v", "verdict_source_id": "un-doc", "verdict_quote": "q"}
+    rows = [good, {**good, "outcome": "fulfilled"}, {**good, "as_of": "2025-01-01", "outcome": "fulfilled", "value_verified": "v0", "verdict_quote": "q0"},
+            {**good, "claim_id": "f2", "as_of": "2025-01-01"}, {**good, "verdict_quote": "other"}, {"claim_id": "c1", "kind": "fact"},
+            {**good, "as_of": "2025-01-01"}]
+    assert run(r, rows, ctx(forecast_assessments=fa)) == [True, False, False, False, False, True, False]
 
 
 def test_every_rule_has_a_case():
