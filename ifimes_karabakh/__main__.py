@@ -35,8 +35,13 @@ def cmd_schemas(args):
 
 def cmd_dates(args):
     """Write P_start and P_end beside every EDTF date (derive.py); --check: exit 1 if one is stale."""
+    from .dataset import DatasetError
     from .derive import write
-    stale = write(REPO, check=args.check)
+    try:
+        stale = write(REPO, check=args.check)
+    except DatasetError as e:
+        print(f"ifimes_karabakh dates: the package cannot be read cleanly (run ./dp validate):\n{e}", file=sys.stderr)
+        return 1
     for f in stale:
         print(f"{f}: {'stale: run ./dp dates' if args.check else 'rewritten'}", file=sys.stderr if args.check else sys.stdout)
     return 1 if stale and args.check else 0
@@ -44,10 +49,13 @@ def cmd_dates(args):
 
 def cmd_docs(args):
     """Write README blocks, codebook, figures and CITATION.cff from the package (docs.py); --check: exit 1 if stale."""
-    from .descriptor import load_package
+    from .dataset import Dataset, DatasetError
     from .docs import DocsError, write
     try:
-        stale, problems = write(load_package(REPO), check=args.check)
+        stale, problems = write(Dataset.load(REPO), check=args.check)
+    except DatasetError as e:
+        print(f"ifimes_karabakh docs: the package cannot be read cleanly (run ./dp validate):\n{e}", file=sys.stderr)
+        return 1
     except DocsError as e:
         print(e, file=sys.stderr)
         return 1
@@ -60,7 +68,8 @@ def cmd_docs(args):
 
 def cmd_release(args):
     """Validate, then build the archive, the SQLite database and SHA256SUMS from the committed
-    package (release.py). An invalid package is not released."""
+    package (release.py). An invalid package, a stale generated file, or a version CHANGELOG.md
+    records for another commit (unless --other-commit) is not released."""
     from .release import ReleaseError, build
     from .validate import validate
     res = validate(REPO)
@@ -68,7 +77,7 @@ def cmd_release(args):
         print(f"ifimes_karabakh release: refused: the package has {len(res.problems)} problem(s); run ./dp validate", file=sys.stderr)
         return 1
     try:
-        paths = build(REPO, Path(args.out))
+        paths = build(REPO, Path(args.out), other_commit=args.other_commit)
     except ReleaseError as e:
         print(f"ifimes_karabakh release: refused: {e}", file=sys.stderr)
         return 1
@@ -118,6 +127,8 @@ def main(argv=None):
             p.add_argument("--check", action="store_true", help="change nothing; exit 1 if a generated file is stale")
         if cmd == "release":
             p.add_argument("--out", default=str(REPO / "dist"), help="folder to write to (default dist/)")
+            p.add_argument("--other-commit", action="store_true",
+                           help="build a version that CHANGELOG.md records as built from another commit (the files are then not that release; a warning says so)")
         if cmd == "site":
             p.add_argument("--out", default=str(REPO / "site"), help="folder to write to (default site/)")
             p.add_argument("--zip", help="also write the built site as a reproducible zip to this file")

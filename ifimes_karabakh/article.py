@@ -11,6 +11,7 @@ import unicodedata
 from pathlib import Path
 
 from . import REPO
+from .bounded import TooLarge, read_bounded
 from .report import Problem
 
 ARTICLE_ID = "ifimes-2020"
@@ -77,13 +78,12 @@ class Article:
         problem in out (missing, too large, not UTF-8); rel names it in the report."""
         where = rel or str(path)
         try:
-            with open(path, "rb") as fh:
-                data = fh.read(MAX_ARTICLE_BYTES + 1)
+            data = read_bounded(path, MAX_ARTICLE_BYTES)
+        except TooLarge as e:
+            out.append(Problem(where, None, None, "article", f"source text too large (found {e.found}; expected at most {MAX_ARTICLE_BYTES:,} bytes)"))
+            return None
         except OSError as e:
             out.append(Problem(where, None, None, "article", f"source text cannot be read ({e.strerror})"))
-            return None
-        if len(data) > MAX_ARTICLE_BYTES:
-            out.append(Problem(where, None, None, "article", f"source text too large (expected at most {MAX_ARTICLE_BYTES:,} bytes)"))
             return None
         try:
             text = data.decode("utf-8")

@@ -15,7 +15,8 @@ import tempfile
 from pathlib import Path
 
 from . import REPO
-from .descriptor import as_list, load_package
+from .dataset import Dataset
+from .descriptor import as_list
 
 PY = sys.executable
 
@@ -37,7 +38,8 @@ def key_columns(schema):
 
 
 def scaled_copy(pkg, dest: Path, k: int) -> int:
-    """datapackage.json, the schemas and every table repeated k times into dest; the rows written."""
+    """datapackage.json, the schemas and every table of the Dataset pkg repeated k times into
+    dest; the rows written."""
     shutil.copy2(pkg.root / "datapackage.json", dest / "datapackage.json")
     if (pkg.root / "texts").is_dir():  # the kept texts the sources point to
         shutil.copytree(pkg.root / "texts", dest / "texts")
@@ -47,9 +49,8 @@ def scaled_copy(pkg, dest: Path, k: int) -> int:
             (dest / r.schema_file).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(pkg.root / r.schema_file, dest / r.schema_file)
         keys = key_columns(r.schema)
-        with open(pkg.root / r.path, encoding="utf-8", newline="") as fh:
-            rows = list(csv.reader(fh))
-        header, body = rows[0], rows[1:]
+        header = r.fields
+        body = list(pkg.frame(r.name).itertuples(index=False, name=None))
         idx = [i for i, h in enumerate(header) if h in keys]
         (dest / r.path).parent.mkdir(parents=True, exist_ok=True)
         with open(dest / r.path, "w", encoding="utf-8", newline="") as fh:
@@ -86,7 +87,7 @@ def timed(cmd, cwd, env=None):
 
 
 def run(scales=(1, 10, 100, 1000), root=REPO):
-    pkg = load_package(root)
+    pkg = Dataset.load(root)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
     bare_cmd = [frictionless(), "validate", "datapackage.json"]
     print(f"{'scale':>5} {'rows':>8} {'full s':>7} {'bare s':>7} {'ratio':>6} {'full CPU s':>10} {'bare CPU s':>10} {'CPU ratio':>9} "

@@ -8,6 +8,7 @@ nothing a spreadsheet would run as a formula. A row with too many or too few cel
 once and kept, cut or padded to the header, so its key still counts for other tables; the rules
 do not report anything else on it."""
 import csv
+import io
 import re
 from collections import Counter
 import unicodedata
@@ -16,7 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from .bounded import TooLarge, open_bounded
 from .report import Problem, name, show
+from .values import NUMBER
 
 MAX_TABLE_BYTES = 256 * 2**20   # a larger CSV file is refused unread
 MAX_LINE_BYTES = 4 * 2**20      # a longer physical line ends the reading of the table
@@ -26,7 +29,6 @@ MAX_COLUMNS = 1_000             # a header with more columns is refused
 # C0 and C1 controls, line and paragraph separators, bidirectional controls, zero-width characters
 # and the BOM inside text: none belongs in a cell. \n is caught separately (a line break in a cell).
 INVISIBLE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u2064\u2066-\u2069\ufeff]")
-NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 FORMULA_START = ("=", "+", "-", "@")
 REPLACED = "\ufffd"  # stands in for a NUL or a byte that is not UTF-8, so the row can still be parsed
 
@@ -48,25 +50,20 @@ def read_table(path: Path, rel: str, fields: list) -> Table:
     t = Table(rel)
     out = t.problems
     try:
-        size = path.stat().st_size
+        fh, size = open_bounded(path, MAX_TABLE_BYTES)
     except FileNotFoundError:
         out.append(Problem(rel, None, None, "missing", "data file listed in datapackage.json is missing"))
         return t
-    except OSError as e:
-        out.append(Problem(rel, None, None, "missing", f"data file cannot be read ({e.strerror})"))
+    except TooLarge as e:
+        out.append(Problem(rel, None, None, "limit", f"file too large (found {e.found}; expected at most {MAX_TABLE_BYTES:,})"))
         return t
-    if size > MAX_TABLE_BYTES:
-        out.append(Problem(rel, None, None, "limit", f"file too large (found {size:,} bytes; expected at most {MAX_TABLE_BYTES:,})"))
-        return t
-    if size == 0:
-        out.append(Problem(rel, None, None, "structure", "file is empty (expected a header row and data rows)"))
-        return t
-    try:
-        fh = open(path, "rb")
     except OSError as e:
         out.append(Problem(rel, None, None, "missing", f"data file cannot be read ({e.strerror})"))
         return t
     with fh:
+        if size == 0:
+            out.append(Problem(rel, None, None, "structure", "file is empty (expected a header row and data rows)"))
+            return t
         lines = _Lines(fh, rel, out)
         # csv's own limit (131,072 by default) must not pre-empt ours: a cell over MAX_CELL_CHARS gets
         # its located message below; a quoted cell that runs over many lines still ends at this limit
@@ -218,3 +215,11 @@ def _cell_problems(out, rel, line, column, v):
         out.append(Problem(rel, line, column, "unicode", f"text not in Unicode NFC (found {show(v)}; expected {show(unicodedata.normalize('NFC', v))})"))
     if v.startswith(FORMULA_START) and not NUMBER.fullmatch(v):
         out.append(Problem(rel, line, column, "formula", f"cell starts like a spreadsheet formula (found {show(v)}; expected text not starting with = + - @)"))
+
+
+def raw_rows(path: Path) -> list:
+    """Every row of a CSV file as the csv module parses it, header first, nothing checked, nothing
+    repaired: for the tools that damage a copy of the package on purpose (hostile.py, the tests).
+    Outputs read the checked tables of dataset.Dataset instead."""
+    with open_bounded(path, MAX_TABLE_BYTES)[0] as fh:
+        return list(csv.reader(io.TextIOWrapper(fh, encoding="utf-8", newline="")))

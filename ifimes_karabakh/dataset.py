@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import REPO
-from .article import Article, source_path
+from .article import ARTICLE_ID, Article, source_path
 from .csvread import read_table
 from .descriptor import Package, inside, load
 from .report import Problem
@@ -45,6 +45,27 @@ class Dataset:
     @property
     def version(self) -> str:
         return self.package.version
+
+    @property
+    def name(self) -> str:
+        return self.package.name
+
+    @property
+    def resources(self) -> list:
+        return self.package.resources
+
+    @property
+    def files(self) -> list:
+        """The resources that are not tables (descriptor.File: GeoJSON)."""
+        return self.package.files
+
+    def resource(self, name: str):
+        """The resource (descriptor.Resource: path, Table Schema, title) of a table."""
+        return self.package.resource(name)
+
+    def article_row(self) -> dict:
+        """The article's row of sources.csv (article.ARTICLE_ID)."""
+        return next(r for r in self.rows("sources") if r["source_id"] == ARTICLE_ID)
 
     def frame(self, name: str) -> pd.DataFrame:
         return self.tables[name]

@@ -8,7 +8,7 @@ Usage: python -m ifimes_karabakh dates [--check]
 import csv
 import io
 
-from .descriptor import load_package
+from .dataset import Dataset
 from .fields import DERIVED
 
 
@@ -21,15 +21,19 @@ def day_bounds(value: str):
     return struct_time_to_date(e.lower_strict()).isoformat(), struct_time_to_date(e.upper_strict()).isoformat()
 
 
-def derived_text(resource, path):
-    """The CSV text with every P_start and P_end filled from P, in the schema's column order."""
-    with open(path, encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
+def derived_rows(resource, rows) -> list:
+    """The rows (dicts of str, as the Dataset read them) with every P_start and P_end filled from P."""
+    rows = [dict(r) for r in rows]
     fields = resource.fields
     groups = [f for f in fields if f"{f}_precision" in fields and all(f + s in fields for s in DERIVED)]
     for r in rows:
         for p in groups:
             r[p + "_start"], r[p + "_end"] = day_bounds(r.get(p, ""))
+    return rows
+
+
+def csv_text(fields, rows) -> str:
+    """The rows as this package writes a CSV: a header, LF line ends, quotes only where needed."""
     out = io.StringIO()
     w = csv.DictWriter(out, fieldnames=fields, lineterminator="\n", extrasaction="ignore", restval="")
     w.writeheader()
@@ -37,17 +41,18 @@ def derived_text(resource, path):
     return out.getvalue()
 
 
-def write(root, check: bool):
-    """The tables whose derived dates are stale (rewritten unless check)."""
-    pkg = load_package(root)
+def write(root, check: bool, ds=None):
+    """The tables whose derived dates are stale (rewritten unless check); DatasetError when the
+    package cannot be read cleanly. ds: the package at root, already loaded."""
+    ds = ds or Dataset.load(root)
     stale = []
-    for r in pkg.resources:
+    for r in ds.resources:
         if not any(f.endswith(DERIVED[0]) for f in r.fields):
             continue
-        path = pkg.root / r.path
-        text = derived_text(r, path)
-        if path.read_text(encoding="utf-8") != text:
+        rows = ds.rows(r.name)
+        derived = derived_rows(r, rows)
+        if derived != rows:
             stale.append(r.path)
             if not check:
-                path.write_text(text, encoding="utf-8")
+                (ds.root / r.path).write_text(csv_text(r.fields, derived), encoding="utf-8")
     return stale

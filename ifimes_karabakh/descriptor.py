@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from .bounded import TooLarge, read_bounded
 from .patterns import compile_pattern
 from .report import Problem, show
 
@@ -26,6 +27,9 @@ DIALECT_NEUTRAL = {"$schema", "csvddfVersion", "caseSensitiveHeader", "headerJoi
 DIALECT_SAME = {"skipInitialSpace": False, "headerRows": [1], "commentRows": []}
 # what a resource may declare about its file: only what csvread reads
 RESOURCE_FILE = {"type": ("table",), "format": ("csv",), "mediatype": ("text/csv",), "encoding": ("utf-8", "utf8")}
+# Resources without a Table Schema: the formats this validator reads (geojson.py), each with its media type.
+# Such a resource declares no `type` (Data Package v2 defines only "table") and no dialect.
+FILE_FORMATS = {"geojson": "application/geo+json"}
 
 
 class DescriptorError(Exception):
@@ -49,10 +53,20 @@ class Resource:
 
 
 @dataclass
+class File:
+    """A resource that is not a table (a GeoJSON file): checked by geojson.py, shipped with the tables."""
+    name: str
+    path: str                # relative to the package folder, checked to stay inside it
+    format: str              # a key of FILE_FORMATS
+    title: str = ""
+
+
+@dataclass
 class Package:
     root: Path
     descriptor: dict
-    resources: list = field(default_factory=list)
+    resources: list = field(default_factory=list)   # the tables (Resource)
+    files: list = field(default_factory=list)       # the resources that are not tables (File)
 
     @property
     def name(self):
@@ -75,11 +89,10 @@ def read_json(path: Path, rel: str, out: list):
     """The JSON at path, or None with a located problem in out (missing, too large, not UTF-8,
     not JSON, nested too deeply, a number too long)."""
     try:
-        size = path.stat().st_size
-        if size > MAX_JSON_BYTES:
-            out.append(Problem(rel, None, None, "json", f"file too large (found {size:,} bytes; expected at most {MAX_JSON_BYTES:,})"))
-            return None
-        data = path.read_bytes()
+        data = read_bounded(path, MAX_JSON_BYTES)
+    except TooLarge as e:
+        out.append(Problem(rel, None, None, "json", f"file too large (found {e.found}; expected at most {MAX_JSON_BYTES:,})"))
+        return None
     except FileNotFoundError:
         out.append(Problem(rel, None, None, "missing", "file is missing"))
         return None
@@ -216,6 +229,21 @@ def check_resource_file(r: dict, where: str, at: str, out: list):
         out.append(Problem(where, None, f"{at}.dialect.{key}", "descriptor", f"dialect not read by this validator (found {show(value)}; {expected})"))
 
 
+def check_file_resource(r: dict, where: str, at: str, out: list) -> bool:
+    """A resource without a schema, in one of FILE_FORMATS: its media type is the format's, its
+    encoding UTF-8, and it declares no `type` or `dialect` (they describe tables). False when not."""
+    n = len(out)
+    want = FILE_FORMATS[r["format"]]
+    if r.get("mediatype", want) != want:
+        out.append(Problem(where, None, f"{at}.mediatype", "descriptor", f"not the media type of {r['format']} (found {show(r['mediatype'])}; expected {want!r})"))
+    if not isinstance(r.get("encoding", "utf-8"), str) or r.get("encoding", "utf-8").lower() not in RESOURCE_FILE["encoding"]:
+        out.append(Problem(where, None, f"{at}.encoding", "descriptor", f"not what this validator reads (found {show(r['encoding'])}; expected 'utf-8')"))
+    for key in ("type", "dialect"):
+        if key in r:
+            out.append(Problem(where, None, f"{at}.{key}", "descriptor", f"a {r['format']} resource is not a table (found {show(r[key])}; expected no {key})"))
+    return len(out) == n
+
+
 def load(root: Path, out: list) -> Package | None:
     """The package at root with every resource whose path and schema are sound (None when the
     descriptor itself is unusable); every problem found goes to out."""
@@ -246,6 +274,10 @@ def load(root: Path, out: list) -> Package | None:
             out.append(Problem(where, None, f"{at}.name", "descriptor", f"resource name used twice (found {show(r['name'])})"))
             continue
         seen.add(r["name"])
+        if "schema" not in r and r.get("format") in FILE_FORMATS:
+            if check_file_resource(r, where, at, out) and (path := inside(root, r.get("path"), where, f"{at}.path", out)):
+                pkg.files.append(File(r["name"], r["path"], r["format"], str(r.get("title", ""))))
+            continue
         check_resource_file(r, where, at, out)
         path = inside(root, r.get("path"), where, f"{at}.path", out)
         sref = r.get("schema")

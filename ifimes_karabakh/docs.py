@@ -19,10 +19,12 @@ Every value from the package (titles, descriptions, enum labels, notes, cells) r
 files through mdtext (text, prose, code), so that it shows as text: no renderer makes an element
 of it, and no value can write a block marker (a value that a block cannot escape is refused).
 
+Every function takes the loaded dataset (dataset.Dataset) as `pkg`: the tables come from the checked
+reader, once, never from the CSV files again.
+
 `python -m ifimes_karabakh docs --check` changes nothing and exits 1 when a file is stale. A
 README marker that is not alone on its line, unknown, unclosed or nested is an error, so a
 marker written in prose can never make the generator eat hand-written lines."""
-import csv
 import json
 import re
 from collections import Counter
@@ -30,11 +32,11 @@ from urllib.parse import urljoin
 
 import yaml
 
-from .article import ARTICLE_ID
 from .csvread import MAX_CELL_CHARS, MAX_COLUMNS, MAX_LINE_BYTES, MAX_TABLE_BYTES
 from .descriptor import MAX_JSON_BYTES, as_list
 from .article import MIN_PART, MIN_TOTAL
 from .mdtext import code, prose, row, text
+from .dataset import Dataset
 
 EXAMPLE_MAX = 60
 _MARK = re.compile(r"<!--\s*([A-Za-z0-9_-]+)\s*:\s*(start|end)\s*-->")
@@ -45,8 +47,8 @@ class DocsError(Exception):
 
 
 def read_rows(pkg, resource):
-    with open(pkg.root / resource.path, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+    """The resource's rows as the Dataset read them (dicts of str, "" where empty)."""
+    return pkg.rows(resource.name)
 
 
 def released(pkg):
@@ -129,7 +131,9 @@ def doi(pkg):
 
 def article(pkg):
     """The article's row of sources.csv."""
-    return next(row for row in read_rows(pkg, pkg.resource("sources")) if row["source_id"] == ARTICLE_ID)
+    if not isinstance(pkg, Dataset):  # site.py still passes a descriptor.Package until it takes a Dataset
+        pkg = Dataset.load(pkg.root)
+    return pkg.article_row()
 
 
 def other_sources(pkg):
@@ -204,7 +208,8 @@ def keys_block(pkg):
     for r in pkg.resources:
         rows = read_rows(pkg, r)
         for f in r.fields:
-            if f in ("pax_id", "iso3", "iso3166_code", "wikidata_qid", "cow_code", "gw_code", "geonames_id", "latitude", "name_hy", "canonical_party_id"):
+            if f in ("pax_id", "iso3", "iso3166_code", "wikidata_qid", "cow_code", "gw_code", "geonames_id", "geonames_adm1_id", "latitude", "name_hy", "canonical_party_id",
+                     "ucdp_conflict_id", "ucdp_actor_id"):
                 out.append(row(code(r.name, table=True), code(f, table=True), sum(1 for x in rows if x[f]), len(rows)))
     return "\n".join(out)
 
@@ -340,6 +345,12 @@ def codebook(pkg):
                 lines += ["", f"Values of {code(f['name'])}:", ""]
                 lines += [f"- {code(c['value'])}: {prose(c.get('label', ''))}" for c in f["categories"]]
         lines.append("")
+    by_name = {r.get("name"): r for r in dp.get("resources", []) if isinstance(r, dict)}
+    for f in pkg.files:  # the resources that are not tables (GeoJSON): described by their descriptor entry
+        d = by_name.get(f.name, {})
+        lic = ", ".join(x.get("title") or x.get("name", "") for x in d.get("licenses", []))
+        lines += [f"## {text(f.name)}", "", text(f.title), "", f"- File: {code(f.path)} ({text(f.format)}, {text(d.get('mediatype', ''))})",
+                  f"- Licence: {text(lic)}" if lic else "- Licence: that of the package", "", prose(d.get("description", "")), ""]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

@@ -13,6 +13,8 @@ Defined here, and nowhere else:
   datapackage.json its `type`, `format`, `mediatype`, `encoding` and CSV `dialect`. The v1 keys
   they replace are dropped (`profile`) or upgraded (a contributor's `role` becomes `roles`).
   A new resource needs only name, path, schema and title: `schemas` writes the rest.
+- the package's first `sources` entry: the article, from its row of sources.csv (`article_source`;
+  its publisher, title and date as `title`, its url as `path`). Further entries are hand-written.
 Everything else in a schema or the descriptor is written by hand.
 
 frictionless 5.21 does not check `categories` (not even under v2), so constraints.enum stays: it is
@@ -21,7 +23,8 @@ import json
 import re
 from pathlib import Path
 
-from .descriptor import READ_DIALECT, as_list
+from .article import ARTICLE_ID
+from .descriptor import FILE_FORMATS, READ_DIALECT, as_list
 
 ID_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
 EDTF_PATTERN = ("^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?"
@@ -29,12 +32,13 @@ EDTF_PATTERN = ("^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?"
 
 PROVENANCE = {
     "source_id": {"type": "string",
-                  "description": "Source of this row: a `source_id` of sources.csv (`ifimes-2020` is the article).",
+                  "description": f"Source of this row: a `source_id` of sources.csv (`{ARTICLE_ID}` is the article).",
                   "constraints": {"required": True, "pattern": ID_PATTERN}},
     "locator": {"type": "string",
                 "description": "Where in the source: `pN` = the N-th non-empty line of the article's text (title = p1), "
-                               "`fnN` = its footnote N; `ptN` = numbered point N of another document; `whole` = the whole document.",
-                "constraints": {"required": True, "pattern": "^(p[1-9][0-9]*|fn[1-9][0-9]*|pt[1-9][0-9]*|whole)$"}},
+                               "`fnN` = its footnote N; `ptN` = numbered point N of another document; `rowN` = record N of a data file (its N-th line "
+                               "for a text file, its N-th row for a table, counting from 1 without the header); `whole` = the whole document.",
+                "constraints": {"required": True, "pattern": "^(p[1-9][0-9]*|fn[1-9][0-9]*|pt[1-9][0-9]*|row[1-9][0-9]*|whole)$"}},
     "quote": {"type": "string",
               "description": "Short verbatim quote from the source at the locator that shows this row's values; ` … ` may skip text "
                              "(whitespace and typographic quotes are folded when it is checked).",
@@ -149,18 +153,30 @@ _RESOURCE_ORDER = ["$schema", "name", "type", "path", "title", "description", "f
 
 def render_resource(resource: dict) -> dict:
     """The resource with the defaults written in (they win over what it says) and its keys in one
-    fixed order; an inline schema is rendered too. A new dict; the input is not changed."""
+    fixed order; an inline schema is rendered too. A resource without a schema in one of the file
+    formats (GeoJSON) gets FILE_DEFAULTS instead. A new dict; the input is not changed."""
     r = {k: v for k, v in json.loads(json.dumps(resource)).items() if k != "profile"}
+    if "schema" not in r and r.get("format") in FILE_FORMATS:
+        r.update({"$schema": PROFILES["dataresource"], "mediatype": FILE_FORMATS[r["format"]], "encoding": "utf-8"})
+        return {k: r[k] for k in _RESOURCE_ORDER if k in r} | {k: v for k, v in r.items() if k not in _RESOURCE_ORDER}
     r.update(json.loads(json.dumps(RESOURCE_DEFAULTS)))
     if isinstance(r.get("schema"), dict) and isinstance(r["schema"].get("fields"), list):
         r["schema"] = render(r.get("name", ""), r["schema"])
     return {k: r[k] for k in _RESOURCE_ORDER if k in r} | {k: v for k, v in r.items() if k not in _RESOURCE_ORDER}
 
 
-def render_package(descriptor: dict) -> dict:
+def article_source(row: dict) -> dict:
+    """The descriptor's `sources` entry of the article, from its row of sources.csv."""
+    return {"title": f"{row['publisher']}: {row['title']} ({row['date']})", "path": row["url"]}
+
+
+def render_package(descriptor: dict, article: dict | None = None) -> dict:
     """datapackage.json as it must be: `$schema` first, no v1 `profile`, contributors with `roles`,
-    every resource through render_resource. A new dict; the input is not changed."""
+    every resource through render_resource, and with article (article_source) as the first of
+    its `sources`. A new dict; the input is not changed."""
     dp = {k: v for k, v in json.loads(json.dumps(descriptor)).items() if k not in ("$schema", "profile")}
+    if article is not None:
+        dp["sources"] = [article] + list(dp.get("sources", [])[1:])
     for c in dp.get("contributors", []):
         if isinstance(c, dict) and "role" in c and "roles" not in c:
             role = c.pop("role")
@@ -170,10 +186,11 @@ def render_package(descriptor: dict) -> dict:
     return {"$schema": PROFILES["datapackage"], **dp}
 
 
-def write(root, check: bool) -> list:
+def write(root, check: bool, ds=None) -> list:
     """Render every Table Schema file and datapackage.json; the stale ones (relative paths) are
     rewritten unless check. DescriptorError when the package cannot be read, except for the
-    boilerplate this writes (a wrong dialect, encoding, ...), which it repairs."""
+    boilerplate this writes (a wrong dialect, encoding, ...), which it repairs. ds: the package
+    at root already loaded (dataset.Dataset), whose sources table is then not read again."""
     from .descriptor import DescriptorError, load
     root, out = Path(root), []
     pkg = load(root, out)
@@ -192,9 +209,23 @@ def write(root, check: bool) -> list:
                 path.write_text(text, encoding="utf-8")
     path = root / "datapackage.json"
     old = path.read_text(encoding="utf-8")
-    text = dumps(render_package(json.loads(old)))
+    text = dumps(render_package(json.loads(old), article_source(ds.article_row() if ds is not None else _article_row(pkg))))
     if old != text:
         stale.append("datapackage.json")
         if not check:
             path.write_text(text, encoding="utf-8")
     return stale
+
+
+def _article_row(pkg) -> dict:
+    """The article's row of sources.csv, read through the checked reader; DescriptorError when the
+    table cannot be read or has no such row."""
+    from .article import ARTICLE_ID
+    from .csvread import read_table
+    from .descriptor import DescriptorError
+    r = pkg.resource("sources")
+    t = read_table(pkg.root / r.path, r.path, r.fields)
+    rows = t.frame[t.frame["source_id"] == ARTICLE_ID] if t.frame is not None and "source_id" in t.frame else []
+    if len(rows) != 1 or not {"publisher", "title", "date", "url"} <= set(rows.columns):
+        raise DescriptorError("\n".join(str(p) for p in t.problems) or f"{r.path}: no row {ARTICLE_ID!r} with publisher, title, date and url")
+    return rows.iloc[0].to_dict()

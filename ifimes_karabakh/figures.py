@@ -5,14 +5,15 @@
                 red: corrected; the article's wording beside every date that is not as stated);
   tables.svg    the tables with their primary keys (bold) and foreign keys (lines to the table referred to);
   map.svg       the South Caucasus on the Natural Earth 1:50m borders (geo.py, vendor/world-atlas) with
-                every place of territories.csv that has coordinates, the seven districts highlighted,
-                the Lachin corridor and the Nakhchivan link (straight lines between two places, where
-                both have coordinates), a scale bar, a north arrow and a caption that names the sources
-                and says what is not drawn. With no coordinates at all it draws the base map alone.
-No plotting library, no timestamps: the same data always gives the same bytes. `render(pkg)`
-returns {file name: SVG text}; writing and checking the files is the caller's business.
+                the polygons of data/territory_polygons.geojson (the districts of territories.csv in
+                orange, other territories such as Nakhchivan in green), every place of territories.csv
+                that has coordinates, a scale bar, a north arrow and a caption that names the sources
+                and lists the districts, enclaves, republics and corridors it cannot draw (no polygon,
+                line or point in the data). With no coordinates or polygons it draws the base map alone.
+No plotting library, no timestamps: the same data always gives the same bytes. `render(ds)`
+takes the loaded dataset (dataset.Dataset) and returns {file name: SVG text}; writing and checking
+the files is the caller's business.
 """
-import csv
 import datetime as dt
 import math
 import textwrap
@@ -20,18 +21,27 @@ from html import escape
 
 import pycountry
 
-from . import geo
+from . import geo, geojson
 from .dates import parse_edtf
-from .descriptor import Package
+from .vocabulary import AREA_KINDS, AS_STATED, BASIS_COLOURS, COUNTRY, DAY, MONTH, OUTCOME_COLOURS, YEAR
+from .vocabulary import DISTRICT as DISTRICT_KIND
 
 FONT = 'font-family="DejaVu Sans, Arial, sans-serif"'
 HALO = 'stroke="white" stroke-width="3" stroke-linejoin="round" paint-order="stroke"'  # keeps a label readable over lines
-COLOURS = {"as_stated": "#1f77b4", "inferred": "#1f77b4", "refined": "#2ca02c", "added": "#2ca02c", "corrected": "#d62728"}
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+               "November", "December")
 
 
 def rows(pkg, name):
-    with open(pkg.root / pkg.resource(name).path, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+    """The table's rows as the Dataset read them (dicts of str)."""
+    return pkg.rows(name)
+
+
+def spelled_date(value):
+    """An EDTF date as a title says it: `3 December 2020`, `December 2020` or `2020`."""
+    first, _, precision = parse_edtf(value)
+    return {DAY: f"{first.day} {MONTH_NAMES[first.month - 1]} {first.year}",
+            MONTH: f"{MONTH_NAMES[first.month - 1]} {first.year}", YEAR: str(first.year)}[precision]
 
 
 def svg(width, height, body):
@@ -84,7 +94,7 @@ def timeline(pkg):
     events.sort(key=lambda e: (mid(e["date"]), e["event_id"]))
     y0, step, text_x = 104, 22, AXIS[-1][3] + 20
     h = y0 + step * len(events) + 30
-    body = ['<text x="10" y="24" font-size="16" font-weight="bold">Dated events in the IFIMES analysis of 3 December 2020</text>',
+    body = [f'<text x="10" y="24" font-size="16" font-weight="bold">Dated events in the IFIMES analysis of {escape(spelled_date(pkg.article_row()["date"]))}</text>',
             '<text x="10" y="42" fill="#555">Blue: date as the article states it (a bar spans a month or a year). Green: made precise or added from another source. Red: corrected. The article\'s wording in brackets. Source: data/events.csv</text>',
             '<text x="10" y="58" fill="#555">The time axis is broken into three parts with their own scales (zigzags): 1992–2017, 2018–2019 and 2020.</text>']
     for i, (start, stop, left, right, ticks) in enumerate(AXIS):
@@ -109,10 +119,10 @@ def timeline(pkg):
         if b > a:
             for xa, xb in axis_spans(a, b):
                 body.append(f'<line x1="{xa:.1f}" y1="{y}" x2="{xb:.1f}" y2="{y}" stroke="#9ecae1" stroke-width="5" stroke-linecap="round"/>')
-        colour = COLOURS[e["date_basis"]]
+        colour = BASIS_COLOURS[e["date_basis"]]
         body.append(f'<circle cx="{axis_x(mid(e["date"])):.1f}" cy="{y}" r="4" fill="{colour}"/>')
         text = e["description"]
-        if e["date_basis"] != "as_stated":
+        if e["date_basis"] != AS_STATED:
             text = f'[article: {label or "no date"}] {text}'
         body.append(f'<text x="10" y="{y + 4}" fill="#333">{escape(e["date"])}</text>')
         body.append(f'<text x="{text_x}" y="{y + 4}">{escape(text[:110] + ("…" if len(text) > 110 else ""))}</text>')
@@ -120,18 +130,18 @@ def timeline(pkg):
 
 
 # ------------------------------------------------------------------ map
-SEVEN = ("kalbajar", "lachin", "qubadli", "zangilan", "jabrayil", "fuzuli", "agdam")  # the seven districts (article p5)
-# The two links of the November 2020 statement, each drawn as a straight line between two places of
-# territories.csv (not a route): the Lachin corridor from Stepanakert through Lachin towards Armenia,
-# and the link through Armenia between the western districts (Zangilan, on the border) and Nakhchivan.
-LINKS = (("lachin-corridor", "Lachin corridor", ("stepanakert", "lachin")),
-         ("nakhchivan-corridor", "Nakhchivan link", ("zangilan", "nakhchivan")))
+# What the map draws comes from the data: the polygons of data/territory_polygons.geojson (each
+# feature names its territory_id), the districts as the rows of territories.csv of kind district,
+# and the points of territories.csv. A territory of one of AREA_KINDS with neither a polygon nor a
+# point is listed under the map as not drawn.
+POLYGONS = "territory_polygons"      # the GeoJSON resource of the package
 VIEW = (40.0, 37.8, 50.8, 43.8)      # the map's window: west, south, east, north (degrees)
 MAP_X, MAP_Y, MAP_W = 20, 70, 900    # its place on the page (px)
 KM_PER_DEGREE = 6371.0088 * math.pi / 180  # along a meridian, on the mean Earth radius
 LAND, WATER, BORDER = "#ececec", "#dbe8f3", "#8a8a8a"
 FILL = {"AZ": "#f5e3c0", "AM": "#e6dcef"}
 DISTRICT = "#c2410c"
+DISTRICT_FILL, AREA_FILL = "#f4a261", "#9cc5a1"  # a district's polygon; another territory's (Nakhchivan's units)
 # Where a country's name stands (lon, lat), chosen to keep clear of the places; others at the centre of their largest visible part.
 NAME_AT = {"AZ": (48.35, 40.95), "AM": (44.75, 40.75), "GE": (43.2, 42.25), "RU": (45.3, 43.45), "TR": (41.6, 38.9), "IR": (47.6, 38.15)}
 
@@ -174,10 +184,11 @@ def clip(points, x0, y0, x1, y1):
     return points
 
 
-def ring_path(points):
+def ring_path(points, digits=1):
+    """SVG path data of a ring, its positions to `digits` decimals of a px (repeats dropped)."""
     out, last = [], None
     for x, y in points:
-        xy = f"{x:.1f},{y:.1f}"
+        xy = f"{x:.{digits}f},{y:.{digits}f}"
         if xy != last:
             out.append(xy)
             last = xy
@@ -241,7 +252,7 @@ def country_names(pkg_territories):
     """ISO numeric -> the name to print: name_en of the country's row in territories.csv, else the base map's."""
     names = dict(geo.country_names())
     for t in pkg_territories:
-        if t["kind"] == "country" and t["iso3166_code"]:
+        if t["kind"] == COUNTRY and t["iso3166_code"]:
             n = geo.numeric(t["iso3166_code"])
             if n:
                 names[n] = t["name_en"]
@@ -249,9 +260,11 @@ def country_names(pkg_territories):
 
 
 def coordinate_sources(territories, ids):
-    """The source_ids that rows with coordinates cite for them, from a *_source_id column about coordinates."""
-    cols = [c for c in (territories[0] if territories else {}) if c.endswith("_source_id")
-            and any(k in c for k in ("coord", "lat", "lon", "geonames", "wgs", "point"))]
+    """The source_ids that rows with coordinates cite for them: point_source_id, or (in a package
+    without it) a *_source_id column about coordinates."""
+    first = territories[0] if territories else {}
+    cols = ["point_source_id"] if "point_source_id" in first else [
+        c for c in first if c.endswith("_source_id") and any(k in c for k in ("coord", "lat", "lon", "geonames", "wgs", "point"))]
     return sorted({t[c] for t in territories if t["territory_id"] in ids for c in cols if t[c]})
 
 
@@ -296,8 +309,35 @@ def basemap(proj, names, taken):
     return shapes, labels
 
 
+def territory_polygons(pkg):
+    """{territory_id: [polygon, ...]} from the package's GeoJSON resource; polygon = [ring, ...], ring = [(lon, lat), ...]."""
+    out = {}
+    for f in geojson.features(pkg, POLYGONS):
+        g, t = f.get("geometry") or {}, (f.get("properties") or {}).get("territory_id", "")
+        parts = [g["coordinates"]] if g.get("type") == "Polygon" else g.get("coordinates", []) if g.get("type") == "MultiPolygon" else []
+        out.setdefault(t, []).extend([[tuple(p[:2]) for p in ring] for ring in poly] for poly in parts)
+    return out
+
+
+def area_paths(proj, polygons):
+    """(SVG path data of the polygons clipped to the frame's margin, (area, centre) of the largest visible part in px)."""
+    box = (MAP_X - 15, MAP_Y - 15, MAP_X + MAP_W + 15, MAP_Y + proj.h + 15)
+    paths, best = [], (0.0, None)
+    for polygon in polygons:
+        for k, r in enumerate(polygon):
+            pts = clip([proj(lon, lat) for lon, lat in r], *box)
+            d = ring_path(pts, digits=0)  # whole px: the 1:10m polygons have far more vertices than the map can show
+            if d:
+                paths.append(d)
+                if k == 0:
+                    best = max(best, ring_area_centre(pts), key=lambda ac: ac[0])
+    return " ".join(paths), best
+
+
 def map_svg(pkg):
     territories = rows(pkg, "territories")
+    polygons = territory_polygons(pkg)
+    districts = [t["territory_id"] for t in territories if t["kind"] == DISTRICT_KIND]
     by_id = {t["territory_id"]: t for t in territories}
     points = located(territories)
     proj = Projection()
@@ -313,47 +353,47 @@ def map_svg(pkg):
     taken += [legend, (bar_x - 8, bar_y - 18, bar_x + bar_px + 26, bar_y + 12), (north_x - 12, north_y - 4, north_x + 12, north_y + 42)]
 
     shapes, country_labels = basemap(proj, country_names(territories), taken)
+    areas, area_labels = [], []
+    for tid in sorted(polygons, key=lambda t: (t not in districts, t)):
+        if tid not in by_id:
+            continue
+        d, (area, centre) = area_paths(proj, polygons[tid])
+        if not d:
+            continue
+        district = tid in districts
+        areas.append(f'<path d="{d}" fill="{DISTRICT_FILL if district else AREA_FILL}" fill-opacity="0.75" fill-rule="evenodd" stroke="{DISTRICT if district else "#2f6b3a"}" stroke-width="0.8"/>')
+        if tid not in points and centre is not None and area > 0:
+            area_labels.append((tid, centre))  # a territory with a polygon but no point: its name at the centre of its largest part
     body = ['<text x="20" y="26" font-size="16" font-weight="bold">Places of the IFIMES analysis in the South Caucasus</text>',
-            '<text x="20" y="44" fill="#555">Every place of data/territories.csv with coordinates; in orange the seven districts around Nagorno-Karabakh (article p5);</text>',
-            '<text x="20" y="58" fill="#555">dashed, the Lachin corridor and the link to Nakhchivan of the November 2020 statement (article p8). Caption below the map.</text>',
+            f'<text x="20" y="44" fill="#555">Every place of data/territories.csv with coordinates; in orange the {len(districts)} districts of territories.csv (around Nagorno-Karabakh, article p5),</text>',
+            '<text x="20" y="58" fill="#555">drawn with their Natural Earth polygons (data/territory_polygons.geojson), in green Nakhchivan\'s. Caption below the map.</text>',
             f'<clipPath id="frame"><rect x="{MAP_X}" y="{MAP_Y}" width="{MAP_W}" height="{proj.h:.1f}"/></clipPath>',
             f'<rect x="{MAP_X}" y="{MAP_Y}" width="{MAP_W}" height="{proj.h:.1f}" fill="{WATER}"/>',
-            '<g clip-path="url(#frame)">', *shapes, '</g>',
+            '<g clip-path="url(#frame)">', *shapes, *areas, '</g>',
             f'<rect x="{MAP_X}" y="{MAP_Y}" width="{MAP_W}" height="{proj.h:.1f}" fill="none" stroke="#555"/>']
 
     inside, outside = [], []
     for tid, (lon, lat) in points.items():
         (inside if proj.inside(*proj(lon, lat)) else outside).append(tid)
-    inside.sort(key=lambda t: (t not in SEVEN, -points[t][1], t))
+    inside.sort(key=lambda t: (t not in districts, -points[t][1], t))
     for tid in inside:
         x, y = proj(*points[tid])
         taken.append((x - 4, y - 4, x + 4, y + 4))
 
-    # the links: a dashed line between their end places, where both have coordinates
     not_drawn, marks, labels = [], [], []
-    for link_id, label, ends in LINKS:
-        missing = [e for e in ends if e not in points]
-        if link_id not in by_id:
-            continue
-        if missing:
-            names = " and ".join(by_id[e]["name_en"] if e in by_id else e for e in missing)
-            not_drawn.append(f"the {label} ({' to '.join(by_id[e]['name_en'] if e in by_id else e for e in ends)}: "
-                             f"{names} {'has' if len(missing) == 1 else 'have'} no coordinates)")
-            continue
-        (xa, ya), (xb, yb) = proj(*points[ends[0]]), proj(*points[ends[1]])
-        steps = max(1, int(math.hypot(xb - xa, yb - ya) // 5))
-        taken += [(xa + (xb - xa) * i / steps - 2, ya + (yb - ya) * i / steps - 2,
-                   xa + (xb - xa) * i / steps + 2, ya + (yb - ya) * i / steps + 2) for i in range(steps + 1)]  # labels keep off the line
-        body.append(f'<line x1="{xa:.1f}" y1="{ya:.1f}" x2="{xb:.1f}" y2="{yb:.1f}" stroke="#7f1d1d" stroke-width="2.5" stroke-dasharray="6 3"/>')
-        lx, ly, anchor, box, _ = place_label((xa + xb) / 2, (ya + yb) / 2, label, 11, True, taken, frame)
+    for tid, (x, y) in area_labels:
+        name = by_id[tid]["name_en"]
+        lx, ly, anchor, box, _ = place_label(x, y, name, 11, True, taken, frame)
         taken.append(box)
-        labels.append(f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}" font-size="11" font-style="italic" fill="#7f1d1d" {HALO}>{escape(label)}</text>')
+        labels.append(f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}" font-size="11" font-weight="bold" fill="#2f6b3a" {HALO}>{escape(name)}</text>')
 
     # the places: districts first, so that their labels get the nearest spots
     for tid in inside:
         x, y = proj(*points[tid])
-        district = tid in SEVEN
-        if district:
+        district = tid in districts
+        if district and tid in polygons:
+            marks.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="1.6" fill="{DISTRICT}"/>')  # its label point: the polygon shows the district
+        elif district:
             marks.append(f'<path d="M{x:.1f},{y - 5:.1f} l5,5 l-5,5 l-5,-5 Z" fill="{DISTRICT}" stroke="white" stroke-width="0.8"/>')
         else:
             marks.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.2" fill="#222" stroke="white" stroke-width="0.8"/>')
@@ -369,12 +409,12 @@ def map_svg(pkg):
     # legend, scale bar, north arrow
     lx, ly = legend[0], legend[1]
     body += [f'<rect x="{lx}" y="{ly}" width="{legend[2] - lx}" height="{legend[3] - ly}" fill="white" fill-opacity="0.85" stroke="#bbb"/>',
-             f'<path d="M{lx + 14},{ly + 9} l5,5 l-5,5 l-5,-5 Z" fill="{DISTRICT}"/>',
-             f'<text x="{lx + 26}" y="{ly + 18}" font-size="11">one of the seven districts</text>',
+             f'<rect x="{lx + 6}" y="{ly + 9}" width="16" height="10" fill="{DISTRICT_FILL}" stroke="{DISTRICT}"/>',
+             f'<text x="{lx + 26}" y="{ly + 18}" font-size="11">district (admin-1 polygon)</text>',
              f'<circle cx="{lx + 14}" cy="{ly + 32}" r="3.2" fill="#222"/>',
              f'<text x="{lx + 26}" y="{ly + 36}" font-size="11">other place</text>',
-             f'<line x1="{lx + 6}" y1="{ly + 50}" x2="{lx + 22}" y2="{ly + 50}" stroke="#7f1d1d" stroke-width="2.5" stroke-dasharray="6 3"/>',
-             f'<text x="{lx + 26}" y="{ly + 54}" font-size="11">link (straight, not a route)</text>',
+             f'<rect x="{lx + 6}" y="{ly + 45}" width="16" height="10" fill="{AREA_FILL}" stroke="#2f6b3a"/>',
+             f'<text x="{lx + 26}" y="{ly + 54}" font-size="11">Nakhchivan (admin-1 units)</text>',
              f'<rect x="{lx + 6}" y="{ly + 63}" width="7" height="9" fill="{FILL["AZ"]}" stroke="{BORDER}"/>',
              f'<rect x="{lx + 14}" y="{ly + 63}" width="7" height="9" fill="{FILL["AM"]}" stroke="{BORDER}"/>',
              f'<text x="{lx + 26}" y="{ly + 72}" font-size="11">Azerbaijan, Armenia</text>']
@@ -388,20 +428,21 @@ def map_svg(pkg):
 
     # caption
     cited = coordinate_sources(territories, points)
-    no_point = [by_id[t]["name_en"] for t in SEVEN if t in by_id and t not in points]
+    polygon_sources = sorted({(f.get("properties") or {}).get("source_id", "") for f in geojson.features(pkg, POLYGONS)} - {""})
+    not_drawn = [by_id[t]["name_en"] for t in (x["territory_id"] for x in territories if x["kind"] in AREA_KINDS) if t not in polygons and t not in points]
     caption = [
         f"Borders: Natural Earth 1:50m Admin 0 countries (public domain), as TopoJSON in the npm package world-atlas 2.0.2 "
         f"(sources.csv: {geo.BASE_MAP_SOURCE_ID}; vendor/world-atlas). They are the de jure borders: Nagorno-Karabakh and the seven districts lie in Azerbaijan.",
-        "Places: latitude and longitude of data/territories.csv, from GeoNames (CC BY 4.0) via the sources the rows cite"
+        "Places: latitude and longitude of data/territories.csv (GeoNames points of towns, CC BY 4.0; Natural Earth label points of the districts), from the sources the rows cite"
         + (f" (sources.csv: {', '.join(cited)})." if cited else "."),
+        "Areas: Natural Earth 1:10m admin-1 polygons (public domain) of data/territory_polygons.geojson"
+        + (f" (sources.csv: {', '.join(polygon_sources)})." if polygon_sources else ": none in the package."),
         f"Projection: equirectangular, true to scale along the meridians and along {(VIEW[1] + VIEW[3]) / 2:.1f}° N; north is up.",
     ]
     if not points:
         caption.append("No row of data/territories.csv has coordinates yet: no place is drawn.")
-    if no_point:
-        caption.append(f"Not drawn, for want of coordinates in data/territories.csv: the district{'s' if len(no_point) > 1 else ''} {', '.join(no_point)}.")
     if not_drawn:
-        caption.append("Not drawn: " + "; ".join(not_drawn) + ".")
+        caption.append("Not drawn, for want of a polygon, line or point that a source read gives: " + "; ".join(not_drawn) + ".")
     if outside:
         far = sorted(outside, key=lambda t: by_id[t]["name_en"])
         caption.append("Outside the map: " + ", ".join(
@@ -473,7 +514,6 @@ def tables(pkg):
 
 
 # ------------------------------------------------------------------ forecast scorecard
-OUTCOME_COLOURS = {"fulfilled": "#2ca02c", "partly_fulfilled": "#98df8a", "not_fulfilled": "#d62728", "open": "#bbbbbb"}
 
 
 def scorecard(pkg):
@@ -500,7 +540,7 @@ def scorecard(pkg):
         y = y0 + i * row_h
         n, b = now.get(o, 0), before.get(o, 0)
         body += [f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end">{o}</text>',
-                 f'<rect x="{label_w}" y="{y + 4}" width="{bar_w * n / top:.1f}" height="16" fill="{OUTCOME_COLOURS.get(o, "#888")}"/>',
+                 f'<rect x="{label_w}" y="{y + 4}" width="{bar_w * n / top:.1f}" height="16" fill="{OUTCOME_COLOURS[o]}"/>',
                  f'<text x="{label_w + bar_w * n / top + 6:.1f}" y="{y + 17}">{n}</text>',
                  f'<rect x="{label_w}" y="{y + 24}" width="{bar_w * b / top:.1f}" height="5" fill="#555"/>',
                  f'<text x="{label_w + bar_w * b / top + 6:.1f}" y="{y + 31}" font-size="10" fill="#555">{b}</text>']
@@ -510,6 +550,6 @@ def scorecard(pkg):
 FIGURES = {"timeline.svg": timeline, "tables.svg": tables, "map.svg": map_svg, "scorecard.svg": scorecard}
 
 
-def render(pkg: Package) -> dict:
+def render(pkg) -> dict:
     """{file name in docs/figures/: SVG text} for the package."""
     return {filename: draw(pkg) for filename, draw in FIGURES.items()}

@@ -21,10 +21,11 @@ from pathlib import Path
 import pandas as pd
 import pycountry
 
+from .vocabulary import COUNTRY
+
 BASE_MAP = Path(__file__).resolve().parent.parent / "vendor" / "world-atlas" / "countries-50m.json"
 BASE_MAP_SOURCE_ID = "world-atlas-2-0-2"  # its row in sources.csv
 MARGIN = 0.05  # degrees: how far outside its country's 1:50m polygon a point may lie (see coordinates_in_country)
-COUNTRY_KIND = "country"  # territories.kind of a country (rules.py declares the value as COUNTRY)
 
 
 # ------------------------------------------------------------------ TopoJSON
@@ -190,7 +191,7 @@ def territory_countries(df):
     code = dict(zip(df["territory_id"], df["iso3166_code"]))
     out = {}
     for t, (chain, _) in parent_chains(df).items():
-        found = next((code.get(a, "") for a in [t] + chain if kind.get(a) == COUNTRY_KIND), "")
+        found = next((code.get(a, "") for a in [t] + chain if kind.get(a) == COUNTRY), "")
         if not found and "-" in code.get(t, ""):
             found = code[t].split("-")[0]
         out[t] = found

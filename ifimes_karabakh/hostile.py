@@ -16,6 +16,8 @@ from pathlib import Path
 
 from . import REPO
 from .benchmark import PY
+from .bounded import read_bounded
+from .csvread import MAX_TABLE_BYTES, raw_rows
 
 MEASURE = """
 import resource, subprocess, sys, time
@@ -29,8 +31,8 @@ print(p.returncode, f"{wall:.2f}", f"{peak:.0f}", "Traceback" in p.stderr, ascii
 
 
 def rows(d, table):
-    with open(d / "data" / f"{table}.csv", encoding="utf-8", newline="") as fh:
-        return list(csv.reader(fh))
+    """The table of the copy d as lists of cells, header first, as it stands (damage included)."""
+    return raw_rows(d / "data" / f"{table}.csv")
 
 
 def save(d, table, data):
@@ -64,8 +66,9 @@ def descriptor(d, fn):
 
 
 def raw(d, table, fn):
+    """The table's bytes, changed by fn (read with the tables' size limit, like every CSV)."""
     p = d / "data" / f"{table}.csv"
-    p.write_bytes(fn(p.read_bytes()))
+    p.write_bytes(fn(read_bounded(p, MAX_TABLE_BYTES)))
 
 
 def million_rows(d):
@@ -92,6 +95,8 @@ def formula_cells(d):
     for table in ("parties", "events", "claims"):
         edit(d, table, lambda data: [r.__setitem__(data[0].index("note"), p + "x" * 30) for r, p in zip(data[1:], "-+=@" * 1000)])
 
+
+BAD_ARTICLE = "the article text, not the package"  # the one case that damages the article instead of a copy
 
 CASES = [
     ("renamed column sources.source_id", lambda d: header(d, "sources", "source_id", "src_id")),
@@ -130,7 +135,7 @@ CASES = [
     ("resource path by symlink outside", outside_symlink),
     ("remote resource path", lambda d: descriptor(d, lambda dp: dp["resources"][0].update(path="http://127.0.0.1:9/x.csv"))),
     ("package name ../../../escaped", lambda d: descriptor(d, lambda dp: dp.update(name="../../../escaped"))),
-    ("article text not UTF-8", "article"),
+    ("article text not UTF-8", BAD_ARTICLE),
     ("valid 1,000,000-row table", million_rows),
 ]
 
@@ -145,7 +150,7 @@ def run():
             for part in ("datapackage.json", "data", "schemas", "texts"):
                 (shutil.copytree if (REPO / part).is_dir() else shutil.copy2)(REPO / part, d / part)
             case_env = dict(env)
-            if damage == "article":
+            if damage is BAD_ARTICLE:
                 bad = Path(tmp) / "article.txt"
                 bad.write_bytes(b"Title\n\xff\xfe not UTF-8\n")
                 case_env["IFIMES_SOURCE_TEXT"] = str(bad)

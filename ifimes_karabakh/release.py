@@ -18,23 +18,36 @@ fixed timestamp (1980-01-01) and permissions, so two builds from the same commit
 Safe: the file names come from the package name and version, which must be a plain lowercase name and
 SemVer, and nothing is written outside the output folder. Everything is built in a temporary folder;
 the output folder is touched only when every file is ready, and nothing is left half-written.
+Current: the release is refused while a generated file is stale, as `./dp schemas --check`,
+`./dp dates --check` and `./dp docs --check` see it (a schema description edited by hand must not
+ship with an old codebook), and while CHANGELOG.md records that this version was built from another
+commit: files named after a released version are that release, byte for byte, or are not built
+(`other_commit=True`, `./dp release --other-commit`, builds them anyway and says so). A version
+whose entry records no commit yet (the release being made) is built from any commit.
+
+Rebuilding a recorded release: `git checkout <commit> && ./dp release`, then compare SHA256SUMS with
+the SHA-256 CHANGELOG.md records (CONTRIBUTING.md).
+
 Every refusal is a ReleaseError with a message that says what to do.
 """
 import hashlib
 import os
+import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
 
 from . import REPO
 from . import sqlite
+from .dataset import Dataset, DatasetError
 from .descriptor import NAME, SEMVER, DescriptorError, load_package
 from .report import name, show
 from .sqlite import ReleaseError
 
-__all__ = ["ReleaseError", "build", "release_name", "members", "write_zip"]
+__all__ = ["ReleaseError", "build", "release_name", "members", "write_zip", "recorded_commit", "stale_generated"]
 
 TOP_FILES = ["CHANGELOG.md", "CITATION.cff", "CONTRIBUTING.md", "LICENSE", "LICENSE-DATA.md", "datapackage.json"]
 DOCS = ["docs/codebook.md", "docs/dataset.jsonld"]
@@ -113,6 +126,7 @@ def members(pkg, files: dict) -> list:
     """The relative paths of every file the archive holds, sorted; ReleaseError when one is missing,
     not tracked by git, not a regular file, or not a plain relative path."""
     wanted = list(TOP_FILES) + DOCS + [ARCHIVE_README]
+    wanted += [f.path for f in pkg.files]  # the resources that are not tables (GeoJSON)
     for r in pkg.resources:
         wanted.append(r.path)
         if r.schema_file != "datapackage.json":      # an inline schema ships inside datapackage.json
@@ -211,9 +225,60 @@ def publish(files, out: Path) -> list:
     return done
 
 
-def build(root=REPO, out=None) -> list:
+# ------------------------------------------------------------------ current, and the recorded commit
+def stale_generated(ds) -> list:
+    """What `./dp schemas --check`, `./dp dates --check` and `./dp docs --check` find stale in
+    the package of the Dataset ds, each with the command that rewrites it; and the CHANGELOG's
+    disagreements with datapackage.json."""
+    from . import derive, docs, fields
+    try:
+        out = [f"{f} (run ./dp schemas)" for f in fields.write(ds.root, check=True, ds=ds)]
+    except DescriptorError as e:
+        return [f"datapackage.json cannot be used: {e}"]
+    out += [f"{f} (run ./dp dates)" for f in derive.write(ds.root, check=True, ds=ds)]
+    try:
+        stale, problems = docs.write(ds, check=True)
+    except docs.DocsError as e:
+        return out + [str(e)]
+    return out + [f"{f} (run ./dp docs)" for f in stale] + problems
+
+
+_RELEASE = re.compile(r"^## \[([^\]]+)\]", re.M)
+_COMMIT = re.compile(r"\bcommit\s+`?([0-9a-f]{7,40})\b")
+
+
+def recorded_commit(changelog: str, version: str):
+    """The commit CHANGELOG.md records as the one version was built from (the first `commit <hash>`
+    in that version's entry), or None while the entry records none."""
+    heads = list(_RELEASE.finditer(changelog))
+    for i, m in enumerate(heads):
+        if m.group(1) == version:
+            end = heads[i + 1].start() if i + 1 < len(heads) else len(changelog)
+            found = _COMMIT.search(changelog, m.end(), end)
+            return found.group(1) if found else None
+    return None
+
+
+def commit_problem(root: Path, version: str):
+    """A sentence saying that CHANGELOG.md records another commit for this version, or None."""
+    try:
+        changelog = (root / "CHANGELOG.md").read_text(encoding="utf-8")
+    except OSError:
+        return None  # members() refuses a missing CHANGELOG.md with its own message
+    recorded = recorded_commit(changelog, version)
+    head = git(root, "rev-parse", "HEAD").decode().strip()
+    if recorded is None or head.startswith(recorded):
+        return None
+    return (f"CHANGELOG.md records version {version} as built from commit {recorded}, and this is commit {head[:12]}: "
+            f"the files would carry the name of release {version} without being it. Rebuild it with "
+            f"`git checkout {recorded} && ./dp release`, or set a new version in datapackage.json and CHANGELOG.md")
+
+
+def build(root=REPO, out=None, other_commit=False, warn=None) -> list:
     """Build the release of the package in the git working tree root into out (default root/dist);
-    return [archive, database, SHA256SUMS]. ReleaseError when the release is refused."""
+    return [archive, database, SHA256SUMS]. ReleaseError when the release is refused. With
+    other_commit, a version CHANGELOG.md records for another commit is built anyway and warn
+    (a function of one line; default: stderr) says so."""
     root = Path(root)
     out = Path(out) if out is not None else root / "dist"
     try:
@@ -226,6 +291,18 @@ def build(root=REPO, out=None) -> list:
     changed = uncommitted(root, rels)
     if changed:
         raise ReleaseError(f"uncommitted changes to files the release would ship: {', '.join(name(f) for f in changed)} (commit them, or git stash, then release)")
+    other = commit_problem(root, pkg.version)
+    if other and not other_commit:
+        raise ReleaseError(other + " (or pass --other-commit to build files that are not the recorded release)")
+    try:
+        ds = Dataset.load(root)
+    except DatasetError as e:
+        raise ReleaseError(f"the package cannot be read cleanly (run ./dp validate):\n{e}") from None
+    stale = stale_generated(ds)
+    if stale:
+        raise ReleaseError("generated files are stale or disagree, and would ship so: " + "; ".join(stale))
+    if other:
+        (warn or (lambda line: print(line, file=sys.stderr)))(f"WARNING: {other}. Built anyway (--other-commit): these files are NOT release {ds.version}.")
     contents = read_members(root, rels)
     contents["README.md"] = contents.pop(ARCHIVE_README)
     with tempfile.TemporaryDirectory(prefix="ifimes-release-") as tmp:
@@ -234,9 +311,9 @@ def build(root=REPO, out=None) -> list:
         write_zip(archive, stem, contents)
         stage(tmp / "package", contents)
         try:
-            staged = load_package(tmp / "package")
-        except DescriptorError as e:
-            raise ReleaseError(f"datapackage.json cannot be used:\n{e}") from None
+            staged = Dataset.load(tmp / "package")
+        except DatasetError as e:
+            raise ReleaseError(f"the archived package cannot be read cleanly:\n{e}") from None
         sqlite.build(staged, db)
         sums.write_text("".join(f"{sha256(p)}  {p.name}\n" for p in (archive, db)), encoding="utf-8")
         changed = uncommitted(root, rels)  # changed while building: what was read may be neither version

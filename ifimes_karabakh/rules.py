@@ -6,9 +6,10 @@ columns it reads, and a test that takes the whole table (and the context: every 
 article) and returns True for each row that passes. `schema()` turns a table's rules into Pandera
 frame checks. A rule whose columns are missing is skipped, and the report says so.
 
-Enum values that rules depend on are declared with `value("table.field", ...)`; the validator
-checks that every declared value is still in the schema's categories, so renaming a value fails
-loudly instead of silently changing what a rule means."""
+Enum values that rules depend on are declared with `value("table.field", ...)` (vocabulary.py,
+which declares the values shared with the other outputs); the validator checks that every declared
+value is still in the schema's categories, so renaming a value fails loudly instead of silently
+changing what a rule means."""
 import datetime as dt
 import functools
 import re
@@ -22,30 +23,13 @@ import pycountry
 from . import geo
 from .article import ARTICLE_ID, Article, fold, quote_identifies
 from .dates import try_parse
+from .vocabulary import (AFFILIATED, ARTICLE, ARTICLE_KINDS, ARTICLE_VIEW, BOUND_MAIN, BOUNDED_UNITS, CONTRARY, COUNTRY,  # noqa: F401
+                         DECLARED, DIFFERING, DISPUTED, FACT, FOOTNOTE, FORECAST, MAIN, MIRROR, NEEDS_VALUE, ONE_SIDED,
+                         RECORDED, REPRESENTATIVES, SIDE_RECORDS, STATES, UNVERIFIABLE, value)
 
 EARLIEST = dt.date(1900, 1, 1)
 SOURCE_KINDS = ("sources.source_id", "sources.kind")  # what ctx.source_kind reads
 ARTICLE_LOCATOR = re.compile(r"p\d+|fn\d+")
-DECLARED = []  # (table, field, value) of every enum value a rule relies on
-
-
-def value(where: str, *values: str):
-    """Declare enum values a rule relies on; returns them (one value, or a frozenset of several)."""
-    table, fname = where.split(".")
-    DECLARED.extend((table, fname, v) for v in values)
-    return values[0] if len(values) == 1 else frozenset(values)
-
-
-ARTICLE_KINDS = value("sources.kind", "article", "footnote")
-FOOTNOTE = value("sources.kind", "footnote")
-ARTICLE = value("sources.kind", "article")
-STATES = value("parties.kind", "state", "former_state")
-AFFILIATED = value("parties.kind", "person", "office", "organ")
-REPRESENTATIVES = value("parties.kind", "person", "office")
-COUNTRY = value("territories.kind", "country")
-NEEDS_VALUE = value("claims.verdict", "corrected", "imprecise", "disputed")
-UNVERIFIABLE = value("claims.verdict", "unverifiable")
-BOUNDED_UNITS = {value("figures.unit", "fraction"): 1, value("figures.unit", "percent"): 100}
 
 
 @dataclass(frozen=True)
@@ -79,6 +63,7 @@ class Context:
     tables: dict = field(default_factory=dict)
     article: Article | None = None
     texts: dict = field(default_factory=dict)    # source_id -> Article: the documents kept in texts/
+    features: dict = field(default_factory=dict)  # resource name -> its GeoJSON features (geojson.py), when the file could be read
 
     def column(self, table, col):
         return self.tables[table][col]
@@ -175,7 +160,7 @@ def in_kept_text(table, quote="quote", src="source_id"):
 
 def provenance(table, src="source_id"):
     """Every row's locator exists in its source, and its quote stands there verbatim."""
-    @rule(table, "locator", "locator", "locator does not exist in that source (expected pN or fnN of the article; ptN or whole for other documents)",
+    @rule(table, "locator", "locator", "locator does not exist in that source (expected pN or fnN of the article; ptN, rowN or whole for other documents)",
           uses=(src,), needs=SOURCE_KINDS, article=True)
     def locator_exists(df, ctx):
         kinds, art = ctx.source_kind, ctx.article
@@ -375,6 +360,57 @@ def hy_source(df, ctx):
 # coordinates inside the territory's country, on Natural Earth's borders (geo.py; "country" is COUNTRY above)
 rule(**geo.COORDINATES_RULE)(geo.coordinates_in_country)
 
+# what each gazetteer ID and point is, and where it comes from, go with it
+for _col, _with in (("geonames_feature", "geonames_id"), ("point_kind", "latitude"), ("longitude", "latitude")):
+    @rule("territories", _col, "required", f"{_col} and {_with} go together (expected both or neither)", uses=(_with,))
+    def goes_with(df, ctx, col=_col, other=_with):
+        return empty(df[col]) == empty(df[other])
+external("territories", "geonames_adm1_source_id", when="geonames_adm1_id")
+external("territories", "point_source_id", when="latitude")
+
+# Values copied from a Natural Earth feature that the package ships (territory_polygons.geojson keeps
+# each feature's source_id, locator and own properties): the copy must equal the feature's value.
+LABEL_POINT = value("territories.point_kind", "label_point")
+POLYGONS = "territory_polygons"
+
+
+def _feature_properties(ctx):
+    """territory_id -> [properties of its features in the polygons' GeoJSON]; None when the file was not read."""
+    if POLYGONS not in ctx.features:
+        return None
+    out = {}
+    for f in ctx.features[POLYGONS]:
+        p = f.get("properties") if isinstance(f, dict) else None
+        if isinstance(p, dict):
+            out.setdefault(p.get("territory_id"), []).append(p)
+    return out
+
+
+@rule("territories", "latitude", "stale", "a label point must be the label point (properties latitude and longitude) of one of the territory's features "
+      "in data/territory_polygons.geojson, with the same source", uses=("territory_id", "longitude", "point_kind", "point_source_id"))
+def label_point_is_its_features(df, ctx):
+    feats = _feature_properties(ctx)
+
+    def ok(t, lat, lon, kind, src):
+        if kind != LABEL_POINT or feats is None:
+            return True
+        y, x = geo.number(lat), geo.number(lon)
+        return any(p.get("source_id") == src and p.get("latitude") == y and p.get("longitude") == x for p in feats.get(t, []))
+    return series(df, (ok(*r) for r in rows(df, "territory_id", "latitude", "longitude", "point_kind", "point_source_id")))
+
+
+@rule("territories", "wikidata_qid", "stale", "a QID taken from the polygons' source must be the wikidataid of one of the territory's features "
+      "in data/territory_polygons.geojson", uses=("territory_id", "wikidata_source_id"))
+def qid_is_its_features(df, ctx):
+    feats = _feature_properties(ctx)
+    if feats is None:
+        return series(df, (True for _ in df.index))
+    their_sources = {p.get("source_id") for ps in feats.values() for p in ps}
+
+    def ok(t, q, src):
+        return src not in their_sources or any(p.get("source_id") == src and p.get("wikidataid") == q for p in feats.get(t, []))
+    return series(df, (ok(*r) for r in rows(df, "territory_id", "wikidata_qid", "wikidata_source_id")))
+
 # ------------------------------------------------------------------ agreements and their parties
 for col in ("name_as_stated", "place_as_stated"):
     in_quote("agreements", col)
@@ -491,14 +527,10 @@ for _table, _key, _col in (("parties", "party_id", "party_id"), ("territories", 
 
 
 # ------------------------------------------------------------------ evidence: claims, their sources, forecasts
-FACT, FORECAST = value("claims.kind", "fact"), value("claims.kind", "forecast")
-DISPUTED = value("claims.verdict", "disputed")
-MAIN = value("claim_sources.role", "main")
-CONTRARY = value("claim_sources.role", "contrary")
-MIRROR = value("sources.authority", "mirror_or_copy")
-ONE_SIDED = value("sources.authority", "partisan_or_advocacy", "state_affiliated_media")
-SIDE_RECORDS = value("sources.authority", "partisan_or_advocacy", "state_affiliated_media", "official_record")
-CONFLICT_SIDES = {"azerbaijan", "armenia", "nagorno-karabakh-republic"}  # the parties to the conflict (parties.csv ids)
+# The parties to the conflict are the parties of conflict_parties.csv, in every role the UCDP ACD
+# codes (a side, or a state supporting a side with troops): a source on their side is not independent.
+SIDE_ROLES = value("conflict_parties.role", "side_a", "side_b", "secondary_side_a", "secondary_side_b")
+CONFLICT_PARTIES = ("conflict_parties.party_id", "conflict_parties.role")
 CLAIM_SOURCES = ("claim_sources.claim_id", "claim_sources.source_id", "claim_sources.role", "claim_sources.quote")
 AUTHORITY = ("sources.source_id", "sources.authority", "sources.alignment_party_id")
 
@@ -574,8 +606,6 @@ def not_one_sided(df, ctx):
 external("claim_sources", "source_id")
 
 # ------------------------------------------------------------------ territorial control: two views, recorded dates and their sources
-ARTICLE_VIEW, RECORDED = value("territory_control.view", "article"), value("territory_control.view", "recorded")
-BOUND_MAIN, DIFFERING = value("control_sources.role", "main"), value("control_sources.role", "differing")
 CONTROL_SOURCES = ("control_sources.control_id", "control_sources.source_id", "control_sources.bound", "control_sources.role", "control_sources.date")
 
 
@@ -612,24 +642,29 @@ def _bound_sources(ctx):
     return out
 
 
-def _one_side(authority, alignment):
-    """A source that speaks for a party to the conflict, or a partisan one whose side is not known."""
-    return authority in SIDE_RECORDS and (alignment in CONFLICT_SIDES or (authority in ONE_SIDED and alignment == ""))
+def conflict_sides(ctx):
+    """The party_ids of conflict_parties.csv in one of SIDE_ROLES: the parties to the conflict."""
+    return {p for p, r in rows(ctx.tables["conflict_parties"], "party_id", "role") if r in SIDE_ROLES}
+
+
+def _one_side(authority, alignment, sides):
+    """A source that speaks for a party to the conflict (sides), or a partisan one whose side is not known."""
+    return authority in SIDE_RECORDS and (alignment in sides or (authority in ONE_SIDED and alignment == ""))
 
 
 for _bound in ("start", "end"):
     @rule("territory_control", _bound, "evidence",
           f"a recorded {_bound} needs its main source in control_sources.csv with the same date, and at least one source that is neither a copy nor partisan, "
-          "state-affiliated or official on the side of Azerbaijan, Armenia or the Nagorno-Karabakh Republic",
-          uses=("control_id", "view"), needs=CONTROL_SOURCES + AUTHORITY)
+          "state-affiliated or official on the side of a party to the conflict (conflict_parties.csv)",
+          uses=("control_id", "view"), needs=CONTROL_SOURCES + AUTHORITY + CONFLICT_PARTIES)
     def recorded_date_is_sourced(df, ctx, bound=_bound):
-        listed, auth = _bound_sources(ctx), _authority(ctx)
+        listed, auth, sides = _bound_sources(ctx), _authority(ctx), conflict_sides(ctx)
 
         def ok(c, v, d):
             if v != RECORDED or not d:
                 return True
             found = listed.get((c, bound), [])
-            neutral = [s for s, r, _ in found if r != DIFFERING and s in auth and auth[s][0] != MIRROR and not _one_side(*auth[s])]
+            neutral = [s for s, r, _ in found if r != DIFFERING and s in auth and auth[s][0] != MIRROR and not _one_side(*auth[s], sides)]
             return any(r == BOUND_MAIN and x == d for _, r, x in found) and bool(neutral)
         return series(df, (ok(*r) for r in rows(df, "control_id", "view", bound)))
 
@@ -672,11 +707,11 @@ def after_the_article(df, ctx):
     return df["date"].map(lambda v: not (x := try_parse(v)) or x[0] > ctx.latest)
 
 
-@rule("later_events", "source_id", "evidence", "a later event's source must be neither a copy nor partisan, state-affiliated or official on the side of Azerbaijan, "
-      "Armenia or the Nagorno-Karabakh Republic (others may be cited in the note)", needs=AUTHORITY)
+@rule("later_events", "source_id", "evidence", "a later event's source must be neither a copy nor partisan, state-affiliated or official on the side of a party "
+      "to the conflict (conflict_parties.csv; others may be cited in the note)", needs=AUTHORITY + CONFLICT_PARTIES)
 def later_event_source_outside_the_sides(df, ctx):
-    auth = _authority(ctx)
-    return df["source_id"].map(lambda s: s in auth and auth[s][0] != MIRROR and not _one_side(*auth[s]))
+    auth, sides = _authority(ctx), conflict_sides(ctx)
+    return df["source_id"].map(lambda s: s in auth and auth[s][0] != MIRROR and not _one_side(*auth[s], sides))
 
 
 @rule("later_events", "event_id", "link", "no row of forecast_events.csv links it to a forecast (expected every later event to bear on one)",
@@ -734,9 +769,71 @@ def assessed_at_the_common_date(df, ctx):
                        for c, k, a, o, v, s, q in rows(df, "claim_id", "kind", "as_of", "outcome", "value_verified", "verdict_source_id", "verdict_quote")))
 
 
+# ------------------------------------------------------------------ the conflict (UCDP ACD) and its parties
+external("conflicts", "source_id")
+external("conflict_parties", "source_id")
+external("conflict_parties", "ucdp_actor_source_id", when="ucdp_actor_id")
+
+
+@rule("conflict_parties", "gwno_as_stated", "code", "the Gleditsch–Ward code the source gives differs from the party's gw_code in parties.csv",
+      uses=("party_id",), needs=("parties.party_id", "parties.gw_code"))
+def gwno_is_the_partys(df, ctx):
+    gw = dict(zip(ctx.column("parties", "party_id"), ctx.column("parties", "gw_code")))
+    return series(df, (not g or gw.get(p) == g for p, g in rows(df, "party_id", "gwno_as_stated")))
+
+
+# ------------------------------------------------------------------ value_sources: where an outside value of a row stands
+def _cell(ctx, resource, row_id, fname):
+    """The cell (its text), None when the table is not readable here (not checked), False when there is no such cell."""
+    t = ctx.tables.get(resource)
+    if t is None or len(t.columns) == 0:
+        return None
+    hit = t.index[t.iloc[:, 0] == row_id]
+    if fname not in t.columns or len(hit) != 1:
+        return False
+    return t.at[hit[0], fname]
+
+
+@rule("value_sources", "value", "stale", "value differs from the cell it documents, or no such cell (expected resource, row_id and field to name a cell that holds value)",
+      uses=("resource", "row_id", "field"))
+def value_is_the_cells(df, ctx):
+    return series(df, ((c := _cell(ctx, t, r, f)) is None or c == v for t, r, f, v in rows(df, "resource", "row_id", "field", "value")))
+
+
+@rule("value_sources", "quote", "quote", "value does not occur in the quote (whitespace and typographic quotes folded)", uses=("value",))
+def value_in_its_quote(df, ctx):
+    return series(df, (fold(v) in fold(q) for v, q in rows(df, "value", "quote")))
+
+
+@rule("value_sources", "source_id", "source", "source is not one the documented row cites in a *_source_id column", uses=("resource", "row_id", "field"))
+def source_is_the_rows(df, ctx):
+    def ok(t, r, s):
+        frame = ctx.tables.get(t)
+        if frame is None or len(frame.columns) == 0:
+            return True
+        hit = frame[frame.iloc[:, 0] == r]
+        return len(hit) == 1 and s in {hit.iloc[0][c] for c in frame.columns if c.endswith("_source_id")}
+    return series(df, (ok(*x) for x in rows(df, "resource", "row_id", "source_id")))
+
+
+external("value_sources", "source_id")
+
+
+def documented(table, key, col):
+    """Every value of col has its row in value_sources.csv (its locator and verbatim quote); key is the table's ID column."""
+    @rule(table, col, "evidence", "value without its row in value_sources.csv (expected its source's locator and verbatim quote there)",
+          uses=(key,), needs=("value_sources.resource", "value_sources.row_id", "value_sources.field"))
+    def documented_value(df, ctx, table_key=key):
+        vs = ctx.tables["value_sources"]
+        have = {(r, f) for t, r, f in rows(vs, "resource", "row_id", "field") if t == table}
+        return series(df, (not v or (k, col) in have for k, v in rows(df, table_key, col)))
+
+
+documented("territories", "territory_id", "geonames_adm1_id")
+
 for _table in ("parties", "territories", "agreements", "agreement_parties", "memberships", "territory_control", "resolutions",
                "events", "event_parties", "provisions", "figures", "mentions", "claims", "claim_sources", "control_sources", "statement_points",
-               "later_events", "forecast_events", "forecast_assessments"):
+               "later_events", "forecast_events", "forecast_assessments", "conflicts", "conflict_parties", "value_sources"):
     provenance(_table)
 
 

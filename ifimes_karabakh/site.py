@@ -508,6 +508,8 @@ class Site:
                "the folder <code>download/</code> of this site is the package itself):</p>", '<ul class="cols">']
         for t in self.tables.values():
             out.append(f'<li><a href="download/{esc(t.res.path)}">{esc(t.res.path)}</a> ({len(t.rows):,} rows)</li>')
+        for f in self.pkg.files:
+            out.append(f'<li><a href="download/{esc(f.path)}">{esc(f.path)}</a> ({esc(f.format)})</li>')
         out.append("</ul><ul>")
         schemas = sorted({t.res.schema_file for t in self.tables.values() if t.res.schema_file != "datapackage.json"})
         if schemas:
@@ -1000,6 +1002,8 @@ def render(pkg) -> dict:
         files[f"download/{t.res.path}"] = (pkg.root / t.res.path).read_bytes()
         if t.res.schema_file != "datapackage.json":
             files[f"download/{t.res.schema_file}"] = (pkg.root / t.res.schema_file).read_bytes()
+    for f in pkg.files:  # the resources that are not tables (GeoJSON): part of the package too
+        files[f"download/{f.path}"] = (pkg.root / f.path).read_bytes()
     for rel, _ in site.extra_files():
         files[f"download/{rel}"] = (pkg.root / rel).read_bytes()
     if not (pkg.root / "CITATION.cff").is_file() and site.cff_text():

@@ -1,7 +1,8 @@
-"""A SQLite database built from the data package: one table per resource.
+"""A SQLite database built from the loaded dataset (dataset.py): one table per resource, its cells
+as the checked reader read them, converted as values.py reads integers and numbers.
 
 Column types come from the Table Schemas: integer -> INTEGER, number -> REAL, every other type -> TEXT
-(dates stay ISO 8601 text). An empty CSV cell becomes NULL; required and key columns are NOT NULL.
+(dates stay ISO 8601 text). An empty CSV cell becomes NULL; required and key columns are NOT NULL, unique ones UNIQUE.
 Each table declares its PRIMARY KEY and FOREIGN KEYs as the schema does; tables are created parents
 first where the keys allow it, and every foreign key is DEFERRABLE INITIALLY DEFERRED, so a row may
 point to a row loaded later (tables refer to each other in a cycle: sources name the party they
@@ -16,19 +17,14 @@ Anything that stops the build (a cell that is not a number, an integer outside 6
 key) raises ReleaseError with a located message, `file:line:column: ...`; the validator
 (`python -m ifimes_karabakh validate`) names every problem at once.
 """
-import csv
-import math
 import os
-import re
 import sqlite3
 from pathlib import Path
 
-from .descriptor import Package, as_list
+from .descriptor import as_list
 from .report import name, show
+from .values import to_integer, to_real
 
-INT64 = (-2**63, 2**63 - 1)             # what SQLite's INTEGER holds
-INTEGER = re.compile(r"[+-]?[0-9]+")   # Table Schema integers
-NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
 SQL_TYPES = {"integer": "INTEGER", "number": "REAL"}
 HINT = "python -m ifimes_karabakh validate names every problem"
 
@@ -87,68 +83,33 @@ def create_table_sql(r):
     return f"CREATE TABLE {quote(r.name)} (\n  " + ",\n  ".join(lines) + "\n)"
 
 
-def to_integer(cell):
-    if not INTEGER.fullmatch(cell):
-        raise ValueError("not an integer", "digits with an optional sign")
-    digits = cell.lstrip("+-").lstrip("0") or "0"
-    value = None
-    if len(digits) <= 19:  # int() never sees a long text
-        value = -int(digits) if cell.startswith("-") else int(digits)
-    if value is None or not INT64[0] <= value <= INT64[1]:
-        raise ValueError("integer does not fit 64 bits", f"{INT64[0]} to {INT64[1]}")
-    return value
-
-
-def to_real(cell):
-    if not NUMBER.fullmatch(cell):
-        raise ValueError("not a decimal number", "digits, '.', an exponent")
-    value = float(cell)
-    if not math.isfinite(value):
-        raise ValueError("number too large for a REAL", "a finite number")
-    return value
-
-
 CONVERT = {"integer": to_integer, "number": to_real}
 
 
-def typed_rows(root, r):
-    """(line, row) for each CSV row, the row a tuple: '' -> None, integer and number cells
-    converted; ReleaseError on a row the database cannot hold as the schema says."""
+def typed_rows(ds, r):
+    """(line, row) for each row of the table as the Dataset read it, the row a tuple: '' -> None,
+    integer and number cells converted; ReleaseError on a row the database cannot hold as the
+    schema says."""
     fields = r.schema["fields"]
     convert = [CONVERT.get(f.get("type"), str) for f in fields]
     where = name(r.path)
-    n = 1
-    try:
-        with open(Path(root) / r.path, encoding="utf-8", newline="") as fh:
-            reader = csv.reader(fh, strict=True)
-            header = next(reader, None)
-            if header != r.fields:
-                raise ReleaseError(f"{where}:1: header differs from its schema {name(r.schema_file)} (found {show(header, 200)}; expected {show(r.fields, 200)})")
-            for row in reader:
-                n = reader.line_num
-                if len(row) != len(fields):
-                    raise ReleaseError(f"{where}:{n}: {len(row)} cells (expected {len(fields)}, as the header)")
-                cells = []
-                for f, conv, cell in zip(fields, convert, row):
-                    try:
-                        cells.append(None if cell == "" else conv(cell))
-                    except ValueError as e:
-                        what, expected = e.args
-                        raise ReleaseError(f"{where}:{n}:{name(f['name'])}: {what} (found {show(cell)}; expected {expected}); {HINT}") from None
-                yield n, tuple(cells)
-    except FileNotFoundError:
-        raise ReleaseError(f"{where}: data file listed in datapackage.json is missing") from None
-    except UnicodeDecodeError:
-        raise ReleaseError(f"{where}: bytes that are not UTF-8 after line {n}; {HINT}") from None
-    except csv.Error as e:
-        raise ReleaseError(f"{where}:{n + 1}: CSV cannot be parsed ({e}); {HINT}") from None
-    except OSError as e:
-        raise ReleaseError(f"{where}: cannot be read ({e.strerror})") from None
+    frame = ds.frame(r.name)
+    if list(frame.columns) != r.fields:  # Dataset.load refuses such a table; a Dataset built by hand may not
+        raise ReleaseError(f"{where}:1: columns differ from its schema {name(r.schema_file)} (found {show(list(frame.columns), 200)}; expected {show(r.fields, 200)})")
+    for line, row in zip(frame.index.tolist(), frame.itertuples(index=False, name=None)):
+        cells = []
+        for f, conv, cell in zip(fields, convert, row):
+            try:
+                cells.append(None if cell == "" else conv(cell))
+            except ValueError as e:
+                what, expected = e.args
+                raise ReleaseError(f"{where}:{line}:{name(f['name'])}: {what} (found {show(cell)}; expected {expected}); {HINT}") from None
+        yield line, tuple(cells)
 
 
-def build(pkg: Package, out_path) -> Path:
-    """Write the package's database to out_path (replaced only when the build succeeded); return
-    the path. ReleaseError when the data cannot be loaded as the schemas declare."""
+def build(ds, out_path) -> Path:
+    """Write the database of the Dataset ds (dataset.py) to out_path (replaced only when the build
+    succeeded); return the path. ReleaseError when the data cannot be loaded as the schemas declare."""
     out = Path(out_path)
     tmp = out.with_name(out.name + ".tmp")
     tmp.unlink(missing_ok=True)
@@ -156,12 +117,12 @@ def build(pkg: Package, out_path) -> Path:
     try:
         con.execute("PRAGMA foreign_keys=ON")
         con.execute("BEGIN")
-        order = creation_order(pkg.resources)
+        order = creation_order(ds.package.resources)
         for r in order:  # every table first: a row may refer to a table created after its own
             con.execute(create_table_sql(r))
         for r in order:
             insert = f"INSERT INTO {quote(r.name)} VALUES ({', '.join('?' * len(r.schema['fields']))})"
-            for line, row in typed_rows(pkg.root, r):
+            for line, row in typed_rows(ds, r):
                 try:
                     con.execute(insert, row)
                 except sqlite3.IntegrityError as e:

@@ -17,16 +17,14 @@ from . import REPO
 from .descriptor import as_list, load_package
 from .patterns import compile_pattern
 from .patterns import fullmatch as _fullmatch
-
-INT64 = (-2**63, 2**63 - 1)  # what SQLite's INTEGER and pandas' int64 hold
+from .values import INT64, INTEGER_PATTERN, finite_number, int64
 
 
 def _present(s):
     return s != ""
 
 
-_INTEGER = compile_pattern(r"[+-]?\d+")
-_NUMBER = compile_pattern(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_INTEGER = compile_pattern(INTEGER_PATTERN)
 _DATE = compile_pattern(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -34,13 +32,14 @@ def _integer(s):
     ok = _fullmatch(s, _INTEGER)
     long = ok & (s.str.len() > 18)  # only these can leave int64: check them exactly
     if long.any():
-        ok[long] = [INT64[0] <= int(v) <= INT64[1] for v in s[long]]
+        ok[long] = [int64(v) is not None for v in s[long]]
     return ok | ~_present(s)
 
 
 def _number(s):
-    values = pd.to_numeric(s.where(_fullmatch(s, _NUMBER)), errors="coerce")
-    return np.isfinite(values) | ~_present(s)
+    seen = {}  # each distinct text read once
+    ok = [seen[v] if v in seen else seen.setdefault(v, finite_number(v) is not None) for v in s.tolist()]
+    return pd.Series(ok, index=s.index, dtype=bool) | ~_present(s)
 
 
 def _date(s):

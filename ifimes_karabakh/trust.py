@@ -1,20 +1,22 @@
 """The README's "How far to trust each value" tables, computed from the tables themselves:
 what the validator checks word for word and what it cannot, the verdicts by the authority of
-their best source, the forecasts' outcomes, and the claims that stay unverifiable, with why."""
-import csv
+their best source, the forecasts' outcomes, and the claims that stay unverifiable, with why.
+Every function takes the loaded dataset (dataset.Dataset)."""
 from collections import Counter
 
 from .article import ARTICLE_ID
 from .mdtext import code, text
-
-# the authorities from the strongest evidence down (sources.authority); a claim is counted under its best source
-STRENGTH = ["official_record", "intergovernmental_record", "peace_agreement_database", "scholarly_work", "reference_work",
-            "independent_media", "state_affiliated_media", "partisan_or_advocacy", "mirror_or_copy"]
+from .vocabulary import ARTICLE_KINDS, CONTRARY, FACT, FORECAST, UNVERIFIABLE, authority_ranking
 
 
 def _rows(pkg, name):
-    with open(pkg.root / pkg.resource(name).path, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+    return pkg.rows(name)
+
+
+def strength(pkg) -> list:
+    """The authorities from the strongest evidence down: the order of sources.authority's categories
+    in its schema (the article's own grade left out); a claim is counted under its best source."""
+    return authority_ranking(pkg.resource("sources"))
 
 
 def quote_counts(pkg):
@@ -31,7 +33,7 @@ def quote_counts(pkg):
         for row in _rows(pkg, r.name):
             if not row["quote"]:
                 continue
-            if kinds.get(row[src]) in ("article", "footnote"):
+            if kinds.get(row[src]) in ARTICLE_KINDS:
                 article += 1
             elif row[src] in kept:
                 in_text += 1
@@ -43,17 +45,19 @@ def quote_counts(pkg):
 def best_authority(pkg):
     """claim_id -> the strongest authority among the sources its verdict or outcome rests on."""
     authority = {r["source_id"]: r["authority"] for r in _rows(pkg, "sources")}
+    ranking = strength(pkg)
     backing = {}
     for r in _rows(pkg, "claim_sources"):
-        if r["role"] != "contrary":
+        if r["role"] != CONTRARY:
             backing.setdefault(r["claim_id"], set()).add(authority.get(r["source_id"], ""))
-    return {c: min(a, key=lambda x: STRENGTH.index(x) if x in STRENGTH else len(STRENGTH)) for c, a in backing.items()}
+    return {c: min(a, key=lambda x: ranking.index(x) if x in ranking else len(ranking)) for c, a in backing.items()}
 
 
 def block(pkg):
     claims = _rows(pkg, "claims")
     best = best_authority(pkg)
     checked, in_text, outside = quote_counts(pkg)
+    ranking = strength(pkg)
     verdicts = [c["value"] for c in pkg.resource("claims").field("verdict")["categories"]]
     outcomes = [c["value"] for c in pkg.resource("claims").field("outcome")["categories"]]
     lines = [f"- **Machine-checked**: {checked} quotes stand verbatim in the article at their locator (checked on every run "
@@ -67,17 +71,17 @@ def block(pkg):
              "sources): the dataset does not hold those texts; each cites its URL, access date and exact words, and its "
              "source's `authority` says what kind of document it is.", "",
              "Facts by verdict and by the strongest authority among their sources (a verdict counts under its best source):", "",
-             "| verdict | " + " | ".join(f"`{a}`" for a in STRENGTH) + " | none | all |",
-             "|---|" + "---:|" * (len(STRENGTH) + 2)]
+             "| verdict | " + " | ".join(code(a, table=True) for a in ranking) + " | none | all |",
+             "|---|" + "---:|" * (len(ranking) + 2)]
     for v in verdicts:
-        ids = [c["claim_id"] for c in claims if c["kind"] == "fact" and c["verdict"] == v]
+        ids = [c["claim_id"] for c in claims if c["kind"] == FACT and c["verdict"] == v]
         n = Counter(best.get(i, "none") for i in ids)
-        lines.append(f"| {code(v, table=True)} | " + " | ".join(str(n[a]) for a in STRENGTH) + f" | {n['none']} | {len(ids)} |")
-    forecasts = [c for c in claims if c["kind"] == "forecast"]
+        lines.append(f"| {code(v, table=True)} | " + " | ".join(str(n[a]) for a in ranking) + f" | {n['none']} | {len(ids)} |")
+    forecasts = [c for c in claims if c["kind"] == FORECAST]
     if forecasts:
         n = Counter(c["outcome"] for c in forecasts)
         lines += ["", "Forecasts by outcome: " + ", ".join(f"{code(o)} {n[o]}" for o in outcomes) + f" (all {len(forecasts)})."]
-    open_ = [c for c in claims if c["kind"] == "fact" and c["verdict"] == "unverifiable"]
+    open_ = [c for c in claims if c["kind"] == FACT and c["verdict"] == UNVERIFIABLE]
     if open_:
         lines += ["", "What stays unverifiable, and why:", ""]
         lines += [f"- {code(c['claim_id'])}: {text(c['note'])}" for c in open_]  # cells shown as text, never as Markdown

@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 
 from pandera.errors import SchemaErrors
 
-from . import rules
+from . import geojson, rules
 from .article import Article, source_path
 from .csvread import read_table
 from .dataset import kept_texts
 from .descriptor import as_list, load
 from .report import Problem, name, show, sort_key
 from .tableschema import pandera_schema
+from .vocabulary import problems as vocabulary_problems
 
 
 @dataclass
@@ -60,7 +61,9 @@ def validate(root) -> Result:
     article = read_article(out, res.notes)
     res.article_checked = article is not None
     usable = {n: t.frame for n, t in tables.items() if t.complete}
-    ctx = rules.Context(usable, article, kept_texts(pkg, usable.get("sources"), out))
+    files = {f.name: geojson.read(pkg.root / f.path, f.path, out) for f in pkg.files}  # read once: for the rules and their own checks
+    ctx = rules.Context(usable, article, kept_texts(pkg, usable.get("sources"), out),
+                        {n: d["features"] for n, d in files.items() if isinstance(d, dict) and isinstance(d.get("features"), list)})
 
     for r in pkg.resources:
         t = tables[r.name]
@@ -92,27 +95,29 @@ def validate(root) -> Result:
             res.notes.append(f"SKIPPED in {name(r.path)} ({why}): {'; '.join(what)}")
         if run:
             out += [p for p, _ in failures(rules.schema(r.name, run, ctx), t.frame, r.path, t.damaged, lambda check, col: check.title)]
+    check_files(pkg, files, usable, res)
     return res
+
+
+def check_files(pkg, files, usable, res):
+    """The resources that are not tables (GeoJSON, parsed in files; None: not readable, already
+    reported): their shape and their references to the tables (geojson.py); a referenced table that
+    could not be read is noted, not checked."""
+    keys = {t: set(usable[t][c]) for t, c in geojson.REFERENCES.values() if t in usable and c in usable[t].columns}
+    for f in pkg.files:
+        doc = files.get(f.name)
+        found, n = geojson.check(doc, f.path, keys) if doc is not None else ([], None)
+        res.problems += found
+        res.rows[f.path] = n
+        gone = sorted({t for t, _ in geojson.REFERENCES.values()} - set(keys))
+        if gone and doc is not None:
+            res.notes.append(f"NOT CHECKED: references of {name(f.path)} to {', '.join(gone)} (not readable)")
 
 
 def damaged_tokens(table):
     """Every word of the damaged rows of a table (cells split at spaces and commas): a missing
     reference equal to one of them may be a key that the damage hid, and is not reported."""
     return {w for text in table.damaged.values() for w in re.split(r"[\s,\x1f]+", text) if w}
-
-
-def vocabulary_problems(pkg):
-    """Every enum value the rules rely on is still in its schema."""
-    out = []
-    by_name = {r.name: r for r in pkg.resources}
-    for table, fname, v in rules.DECLARED:
-        r = by_name.get(table)
-        if r is None or fname not in r.fields:
-            continue
-        if v not in r.field(fname).get("constraints", {}).get("enum", []):
-            out.append(Problem(r.schema_file, None, fname, "vocabulary",
-                               f"the validator's rules rely on the value {show(v)}, which the schema no longer lists (rename the value in ifimes_karabakh/rules.py too)"))
-    return sorted(set(out), key=sort_key)
 
 
 def read_article(out, notes):

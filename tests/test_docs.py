@@ -12,7 +12,7 @@ import yaml
 
 from conftest import copy_package
 from ifimes_karabakh import REPO
-from ifimes_karabakh.descriptor import load_package
+from ifimes_karabakh.dataset import Dataset
 from ifimes_karabakh.docs import DocsError, author, changelog_problems, fill_blocks, jsonld, write, zenodo
 from legacy import envs
 
@@ -31,7 +31,7 @@ def repo_copy(tmp_path):
 
 
 def test_every_generated_file_is_current():
-    assert write(load_package(REPO), check=True) == ([], [])
+    assert write(Dataset.load(REPO), check=True) == ([], [])
 
 
 def test_a_changed_description_makes_the_codebook_stale(repo_copy):
@@ -39,10 +39,10 @@ def test_a_changed_description_makes_the_codebook_stale(repo_copy):
     s = json.loads(p.read_text(encoding="utf-8"))
     s["fields"][0]["description"] += " Changed."
     p.write_text(json.dumps(s), encoding="utf-8")
-    stale, _ = write(load_package(repo_copy), check=True)
+    stale, _ = write(Dataset.load(repo_copy), check=True)
     assert stale == ["docs/codebook.md"]
-    write(load_package(repo_copy), check=False)
-    assert write(load_package(repo_copy), check=True) == ([], [])
+    write(Dataset.load(repo_copy), check=False)
+    assert write(Dataset.load(repo_copy), check=True) == ([], [])
 
 
 def test_a_new_version_changes_citation_readme_and_codebook_and_needs_a_changelog_entry(repo_copy):
@@ -50,7 +50,7 @@ def test_a_new_version_changes_citation_readme_and_codebook_and_needs_a_changelo
     dp = json.loads(p.read_text(encoding="utf-8"))
     dp["version"] = "9.9.9"
     p.write_text(json.dumps(dp), encoding="utf-8")
-    stale, problems = write(load_package(repo_copy), check=True)
+    stale, problems = write(Dataset.load(repo_copy), check=True)
     assert set(stale) == {"README.md", "CITATION.cff", "docs/codebook.md", ".zenodo.json", "docs/dataset.jsonld", "docs/archive-README.md"}
     assert len(problems) == 1 and problems[0].startswith("CHANGELOG.md:") and "9.9.9" in problems[0]
 
@@ -91,7 +91,21 @@ def test_citation_cff_is_valid_cff_1_2_0_and_says_what_datapackage_says():
 
 
 def test_changelog_top_release_matches_the_package():
-    assert changelog_problems(load_package(REPO)) == []
+    assert changelog_problems(Dataset.load(REPO)) == []
+
+
+@pytest.mark.parametrize("heading, expected", [
+    ("## [1.2.3] - 2026-11-30", []),
+    ("## [1.2.3] - 2026-12-01", ["CHANGELOG.md:5: top release is 1.2.3 of 2026-12-01 (expected 1.2.3 of 2026-11-30, as datapackage.json says)"]),
+    ("## [1.2.2] - 2026-11-30", ["CHANGELOG.md:5: top release is 1.2.2 of 2026-11-30 (expected 1.2.3 of 2026-11-30, as datapackage.json says)"]),
+    ("## [1.2.3]", ["CHANGELOG.md:5: top release is 1.2.3 of None (expected 1.2.3 of 2026-11-30, as datapackage.json says)"]),
+], ids=["agrees", "other-date", "other-version", "no-date"])
+def test_changelog_top_release_is_compared_by_version_and_date(tmp_path, heading, expected):
+    from ifimes_karabakh.descriptor import Package
+    (tmp_path / "CHANGELOG.md").write_text(f"# Changelog\n\n## [Unreleased]\n\n{heading}\n\n- a change\n\n## [1.0.0] - 2020-01-01\n",
+                                           encoding="utf-8")
+    pkg = Package(tmp_path, {"name": "x", "version": "1.2.3", "created": "2026-11-30T00:00:00Z"})
+    assert changelog_problems(pkg) == expected
 
 
 def test_readme_states_no_version_outside_generated_blocks():
@@ -116,7 +130,7 @@ def dp():
 def test_zenodo_json_says_what_datapackage_says():
     z = json.loads((REPO / ".zenodo.json").read_text(encoding="utf-8"))
     d = dp()
-    assert z == zenodo(load_package(REPO))
+    assert z == zenodo(Dataset.load(REPO))
     assert (z["upload_type"], z["title"], z["version"], z["keywords"], z["description"]) == \
         ("dataset", d["title"], d["version"], d["keywords"], d["description"])
     assert z["license"] == "cc-by-4.0" and z["publication_date"] == d["created"][:10]
@@ -128,7 +142,7 @@ def test_zenodo_json_says_what_datapackage_says():
 
 
 def test_jsonld_is_a_schema_org_dataset_of_the_organisation():
-    pkg = load_package(REPO)
+    pkg = Dataset.load(REPO)
     ld = json.loads((REPO / "docs" / "dataset.jsonld").read_text(encoding="utf-8"))
     assert ld == jsonld(pkg)
     assert (ld["@context"], ld["@type"], ld["name"], ld["version"]) == ("https://schema.org/", "Dataset", dp()["title"], pkg.version)
@@ -142,12 +156,12 @@ def test_jsonld_is_a_schema_org_dataset_of_the_organisation():
 
 
 def test_a_doi_recorded_as_id_reaches_citation_readme_and_jsonld(repo_copy):
-    write(load_package(repo_copy), check=False)
+    write(Dataset.load(repo_copy), check=False)
     p = repo_copy / "datapackage.json"
     d = json.loads(p.read_text(encoding="utf-8"))
     d["id"] = "https://doi.org/10.5281/zenodo.1234567"
     p.write_text(json.dumps(d), encoding="utf-8")
-    stale, _ = write(load_package(repo_copy), check=False)
+    stale, _ = write(Dataset.load(repo_copy), check=False)
     assert set(stale) == {"README.md", "CITATION.cff", "docs/dataset.jsonld", "docs/archive-README.md"}
     cff = yaml.safe_load((repo_copy / "CITATION.cff").read_text(encoding="utf-8"))
     assert cff["doi"] == "10.5281/zenodo.1234567"
@@ -253,11 +267,11 @@ def test_scorecard_counts_the_forecasts_at_the_common_date_as_claims_csv_holds_t
         forecasts = [r for r in csv.DictReader(fh) if r["kind"] == "forecast"]
     assert len({r["as_of"] for r in forecasts}) == 1, "every forecast is assessed as of one date"
     n = Counter(r["outcome"] for r in forecasts)
-    block = forecast_scorecard(load_package(REPO))
+    block = forecast_scorecard(Dataset.load(REPO))
     assert f"as of **{forecasts[0]['as_of']}**" in block
     for outcome in ("fulfilled", "partly_fulfilled", "not_fulfilled", "open"):
         assert re.search(rf"^\| `{outcome}` \| [^|]+ \| {n[outcome]} \| \d+ \|$", block, re.M), outcome
     assert f"| all | | {len(forecasts)} |" in block
-    svg = scorecard(load_package(REPO))
+    svg = scorecard(Dataset.load(REPO))
     for outcome in n:
         assert f">{outcome}</text>" in svg and f">{n[outcome]}</text>" in svg

@@ -4,8 +4,8 @@ import pandas as pd
 import pytest
 
 from ifimes_karabakh import REPO, geo
-from ifimes_karabakh.descriptor import load_package
-from ifimes_karabakh.figures import FIGURES, render
+from ifimes_karabakh.dataset import Dataset
+from ifimes_karabakh.figures import FIGURES, render, spelled_date, timeline
 
 # GeoNames points (cities15000), as the research notes for territories.csv record them: (lon, lat)
 BAKU = (49.89201, 40.37767)
@@ -15,11 +15,20 @@ CENTRAL_ANATOLIA = (35.0, 39.0)    # a point well inside Turkey, far from any bo
 
 
 def test_render_is_deterministic_and_equals_the_committed_files():
-    first, second = render(load_package(REPO)), render(load_package(REPO))
+    first, second = render(Dataset.load(REPO)), render(Dataset.load(REPO))
     assert first == second
     assert set(first) == set(FIGURES) >= {"timeline.svg", "tables.svg", "map.svg"}
     for name, text in first.items():
         assert (REPO / "docs" / "figures" / name).read_text(encoding="utf-8") == text, f"docs/figures/{name} is stale: run ./dp docs"
+
+
+def test_the_timeline_title_takes_the_article_date_from_its_sources_row():
+    ds = Dataset.load(REPO)
+    assert "Dated events in the IFIMES analysis of 3 December 2020</text>" in timeline(ds)
+    src = ds.tables["sources"]
+    src.loc[src["source_id"] == "ifimes-2020", "date"] = "2020-11"
+    assert "Dated events in the IFIMES analysis of November 2020</text>" in timeline(ds)
+    assert (spelled_date("2020-12-03"), spelled_date("1994-05"), spelled_date("1991")) == ("3 December 2020", "May 1994", "1991")
 
 
 def test_topojson_arcs_are_delta_decoded_scaled_and_joined():
@@ -84,3 +93,47 @@ def test_the_margin_lets_a_point_just_outside_the_border_pass():
     near = next(p for p in ((lon + 0.03, lat), (lon - 0.03, lat), (lon, lat + 0.03), (lon, lat - 0.03)) if not geo.inside(*p, "AZ"))
     assert geo.inside(*near, "AZ", margin=geo.MARGIN)  # 0.03 degree from the border
     assert not geo.inside(*CENTRAL_ANATOLIA, "AZ", margin=geo.MARGIN)
+
+
+# ------------------------------------------------------------------ the map draws the districts and Nakhchivan from the data
+def test_the_map_draws_every_district_of_territories_csv_with_its_polygon():
+    from ifimes_karabakh import figures
+    pkg = Dataset.load(REPO)
+    svg = figures.map_svg(pkg)
+    with open(REPO / "data" / "territories.csv", encoding="utf-8", newline="") as fh:
+        import csv
+        districts = [r for r in csv.DictReader(fh) if r["kind"] == "district"]
+    assert len(districts) == 7
+    polygons = figures.territory_polygons(pkg)
+    assert {d["territory_id"] for d in districts} <= set(polygons)
+    assert svg.count(f'fill="{figures.DISTRICT_FILL}" fill-opacity') == 7  # one area per district
+    assert svg.count(f'fill="{figures.AREA_FILL}" fill-opacity') == 1       # Nakhchivan, its eight units in one path
+    for d in districts:
+        assert f'fill="{figures.DISTRICT}" {figures.HALO}>{d["name_en"]}</text>' in svg, d["name_en"]
+    assert ">Nakhchivan</text>" in svg
+    assert "Not drawn, for want of a polygon, line or point that a source read gives: Nagorno-Karabakh; Lachin corridor; Corridor through Armenia to Nakhchivan." in svg
+
+
+def test_a_district_without_polygon_or_point_is_listed_as_not_drawn(pkg):
+    """The districts come from territories.csv, not a list in code: a new district row without
+    polygon or point is named under the map; dropping a district's feature leaves only its point."""
+    import csv
+    import json
+    from ifimes_karabakh import figures
+    path = pkg / "data" / "territories.csv"
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows_ = list(csv.DictReader(fh))
+    new = dict(rows_[0], territory_id="khojavend", name_en="Khojavend", kind="district", latitude="", longitude="", point_kind="", point_source_id="")
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows_[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows_ + [new])
+    gj = pkg / "data" / "territory_polygons.geojson"
+    doc = json.loads(gj.read_text(encoding="utf-8"))
+    doc["features"] = [f for f in doc["features"] if f["properties"]["territory_id"] != "agdam"]
+    gj.write_text(json.dumps(doc), encoding="utf-8")
+    svg = figures.map_svg(Dataset.load(pkg))
+    assert "8 districts of territories.csv" in svg and "Not drawn, for want of a polygon, line or point that a source read gives: Nagorno-Karabakh; " in svg
+    assert "Khojavend." in svg.split("Not drawn")[1].split("</text>")[0] + svg.split("Not drawn")[1].split("</text>")[1]
+    assert svg.count(f'fill="{figures.DISTRICT_FILL}" fill-opacity') == 6  # Agdam lost its polygon ...
+    assert f'fill="{figures.DISTRICT}" {figures.HALO}>Agdam</text>' in svg  # ... and is still labelled at its point

@@ -34,7 +34,7 @@ from markdown_it import MarkdownIt
 
 from conftest import copy_package
 from ifimes_karabakh import REPO
-from ifimes_karabakh.descriptor import load_package
+from ifimes_karabakh.dataset import Dataset
 from ifimes_karabakh.docs import DocsError, generated, write
 from ifimes_karabakh.mdtext import code, prose, text
 from ifimes_karabakh.sqlite import build
@@ -89,7 +89,7 @@ def csv_dicts(name):
 
 def csv_counts():
     dp = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))
-    return {r["name"]: len(csv_dicts(r["name"])) for r in dp["resources"]}
+    return {r["name"]: len(csv_dicts(r["name"])) for r in dp["resources"] if r.get("type") == "table"}
 
 
 def test_every_block_is_run_or_marked_untested():
@@ -225,7 +225,7 @@ def test_the_join_helper_treats_every_key_type_alike(session):
 # ------------------------------------------------------------------ DuckDB and SQLite
 @pytest.fixture(scope="module")
 def sqlite_db(tmp_path_factory):
-    path = build(load_package(REPO), tmp_path_factory.mktemp("sqlite") / "readme.sqlite")
+    path = build(Dataset.load(REPO), tmp_path_factory.mktemp("sqlite") / "readme.sqlite")
     con = sqlite3.connect(path)
     yield con
     con.close()
@@ -519,8 +519,8 @@ def test_no_value_in_readme_codebook_or_archive_readme_makes_an_element(tmp_path
     # prose keeps its `code spans` (the schemas write them on purpose): the code payload is text()'s and code()'s case
     payload = " ".join(" ".join(p.split()) for p in PAYLOADS if "`" not in p)
     bibtex_payload = " ".join(p for p in payload.split(" ") if "<!--" not in p and "-->" not in p)
-    plain_files = generated(load_package(hostile_copy(tmp_path / "plain", "plain words", "plain words")))
-    hostile_files = generated(load_package(hostile_copy(tmp_path / "hostile", payload, bibtex_payload)))
+    plain_files = generated(Dataset.load(hostile_copy(tmp_path / "plain", "plain words", "plain words")))
+    hostile_files = generated(Dataset.load(hostile_copy(tmp_path / "hostile", payload, bibtex_payload)))
     for rel in MARKDOWN_FILES:
         for renderer in RENDERERS:
             plain_tags, _ = shown(plain_files[rel], renderer)
@@ -538,11 +538,12 @@ def test_a_title_holding_a_block_marker_is_written_as_text_and_later_runs_still_
     dp = json.loads(p.read_text(encoding="utf-8"))
     dp["resources"][0]["title"] = "Sources <!-- tables:end --> and <!-- cite:start -->"
     p.write_text(json.dumps(dp), encoding="utf-8")
-    write(load_package(root), check=False)
-    assert write(load_package(root), check=False) == ([], [])  # the next run reads its own output
+    write(Dataset.load(root), check=False)
+    assert write(Dataset.load(root), check=False) == ([], [])  # the next run reads its own output
     readme = (root / "README.md").read_text(encoding="utf-8")
     assert readme.count("<!-- tables:end -->") == 1 and "Sources &lt;!-- tables:end --&gt; and" in readme
-    assert len(re.findall(r"^\| `data/", readme.split("<!-- tables:start -->")[1].split("<!-- tables:end -->")[0], re.M)) == len(dp["resources"])
+    tables = [r for r in dp["resources"] if r.get("type") == "table"]
+    assert len(re.findall(r"^\| `data/", readme.split("<!-- tables:start -->")[1].split("<!-- tables:end -->")[0], re.M)) == len(tables)
 
 
 def test_a_generated_block_that_would_hold_a_marker_is_refused():
@@ -563,7 +564,7 @@ def test_a_package_title_holding_a_block_marker_is_refused_with_its_place(tmp_pa
     dp["title"] = "A title <!-- cite:end -->"
     p.write_text(json.dumps(dp), encoding="utf-8")
     with pytest.raises(DocsError, match=r"^datapackage\.json: title: holds `<!--`"):
-        write(load_package(root), check=False)
+        write(Dataset.load(root), check=False)
     assert (root / "README.md").read_bytes() == README.read_bytes()
 
 

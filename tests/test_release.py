@@ -16,6 +16,7 @@ import pytest
 
 from ifimes_karabakh import __main__ as cli
 from ifimes_karabakh import release
+from ifimes_karabakh.dataset import Dataset
 from ifimes_karabakh.descriptor import load_package
 from ifimes_karabakh.release import ReleaseError
 from ifimes_karabakh.validate import validate
@@ -44,10 +45,38 @@ def tree(folder: Path) -> set:
     return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if ".git" not in p.relative_to(folder).parts}
 
 
+def unrecord(dest: Path):
+    """The clone as a release being made: the CHANGELOG entry of its version records no commit yet
+    (the repository's own entry may record the commit a released version was built from)."""
+    version = json.loads((dest / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    text = (dest / "CHANGELOG.md").read_text(encoding="utf-8")
+    head = f"## [{version}]"
+    if head in text:
+        start = text.index(head)
+        end = text.find("\n## [", start + 1)
+        end = len(text) if end < 0 else end
+        entry = re.sub(r"\bcommit\s+`?[0-9a-f]{7,40}\b`?", "a commit", text[start:end])
+        (dest / "CHANGELOG.md").write_text(text[:start] + entry + text[end:], encoding="utf-8")
+        if git(dest, "status", "--porcelain"):
+            git(dest, "commit", "-qam", "the version's entry records no commit yet")
+
+
+def record(dest: Path, commit: str) -> str:
+    """Record in the clone's CHANGELOG that its version was built from commit, and commit that; the version."""
+    version = json.loads((dest / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    text = (dest / "CHANGELOG.md").read_text(encoding="utf-8")
+    head = next(line for line in text.splitlines() if line.startswith(f"## [{version}]"))
+    text = text.replace(head, f"{head}\n\nArchive built by `./dp release` from commit {commit}.", 1)
+    (dest / "CHANGELOG.md").write_text(text, encoding="utf-8")
+    git(dest, "commit", "-qam", f"record {version}")
+    return version
+
+
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory):
     """A clone of the repository (its last commit), with untracked, ignored and hidden strays."""
     dest = clone(REPO, tmp_path_factory.mktemp("clone") / "repo")
+    unrecord(dest)
     with open(dest / ".git" / "info" / "exclude", "a", encoding="utf-8") as fh:
         fh.write("docs/figures/ignored.svg\n")
     for rel in STRAYS:
@@ -81,6 +110,7 @@ def expected_members(repo):
     files |= {f"texts/{p.name}" for p in (repo / "texts").glob("*.txt")}
     for r in pkg.resources:
         files |= {r.path, r.schema_file}
+    files |= {f.path for f in pkg.files}  # the GeoJSON resource ships too
     return files - set(STRAYS)
 
 
@@ -230,7 +260,7 @@ def test_cli_refuses_to_release_an_invalid_package(scratch, tmp_path, monkeypatc
 def test_unpacked_archive_validates(unpacked):
     res = validate(unpacked)
     assert res.problems == [], "\n".join(str(p) for p in res.problems)
-    assert all(n is not None for n in res.rows.values()) and len(res.rows) == len(load_package(unpacked).resources)
+    assert all(n is not None for n in res.rows.values()) and len(res.rows) == len(load_package(unpacked).resources) + len(load_package(unpacked).files)
 
 
 def test_unpacked_archive_validates_with_frictionless(unpacked):
@@ -238,3 +268,102 @@ def test_unpacked_archive_validates_with_frictionless(unpacked):
     assert FRICTIONLESS, "frictionless is missing: ./dp test installs requirements-dev.txt"
     p = subprocess.run([FRICTIONLESS, "validate", "datapackage.json"], cwd=unpacked, capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stdout + p.stderr
+
+
+# --- current files, and the commit CHANGELOG records ------------------------------------------------
+
+def edit_schema_description(root):
+    p = root / "schemas" / "events.schema.json"
+    p.write_text(p.read_text(encoding="utf-8").replace('"description": "', '"description": "Edited by hand. ', 1), encoding="utf-8")
+
+
+def edit_shared_field(root):
+    p = root / "schemas" / "events.schema.json"
+    s = json.loads(p.read_text(encoding="utf-8"))
+    next(f for f in s["fields"] if f["name"] == "quote")["description"] = "Edited by hand."
+    p.write_text(json.dumps(s, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def edit_day_column(root):
+    p = root / "data" / "events.csv"
+    text = p.read_text(encoding="utf-8")
+    p.write_text(text.replace(",1993,1993-01-01,1993-12-31,", ",1993,1993-01-01,1993-12-30,", 1), encoding="utf-8")
+    assert p.read_text(encoding="utf-8") != text
+
+
+def edit_changelog_date(root):
+    p = root / "CHANGELOG.md"
+    version = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    p.write_text(re.sub(rf"^## \[{re.escape(version)}\] - \S+", f"## [{version}] - 1999-01-01", p.read_text(encoding="utf-8"), count=1, flags=re.M), encoding="utf-8")
+
+
+def test_a_stale_generated_file_is_refused(scratch, tmp_path):
+    """Each of the four edits alone makes one message; all are named at once."""
+    for edit in (edit_schema_description, edit_shared_field, edit_day_column, edit_changelog_date):
+        edit(scratch)
+    git(scratch, "commit", "-qam", "stale generated files, committed")
+    with pytest.raises(ReleaseError, match="^generated files are stale or disagree, and would ship so: ") as e:
+        release.build(scratch, tmp_path / "out")
+    for stale in ("schemas/events.schema.json (run ./dp schemas)", "data/events.csv (run ./dp dates)",
+                  "docs/codebook.md (run ./dp docs)", "top release is "):
+        assert stale in str(e.value), stale
+    assert "of 1999-01-01 (expected" in str(e.value)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_schema_description_edited_by_hand_is_refused_for_its_old_codebook(scratch, tmp_path):
+    edit_schema_description(scratch)
+    git(scratch, "commit", "-qam", "a description edited by hand")
+    with pytest.raises(ReleaseError) as e:
+        release.build(scratch, tmp_path / "out")
+    assert str(e.value) == "generated files are stale or disagree, and would ship so: docs/codebook.md (run ./dp docs)"
+
+
+def test_recorded_commit_is_read_from_the_version_entry():
+    text = ("# Changelog\n\n## [Unreleased]\n\n- a change\n\n## [1.1.0] - 2026-12-01\n\nNothing recorded yet.\n\n"
+            "## [1.0.0] - 2026-11-30\n\nArchive `x-1.0.0.zip`, SHA-256 `ab12`, built by `./dp release` from\n"
+            "commit 951b0c8d5484491f0b5e1d717d18d14d0e7743d3 (rebuilt byte-identical).\n\n"
+            "## [0.9.0] - 2026-10-01\n\nbuilt from commit c89705e with the old script.\n")
+    assert release.recorded_commit(text, "1.0.0") == "951b0c8d5484491f0b5e1d717d18d14d0e7743d3"
+    assert release.recorded_commit(text, "0.9.0") == "c89705e"
+    assert release.recorded_commit(text, "1.1.0") is None      # released, no commit recorded yet
+    assert release.recorded_commit(text, "2.0.0") is None      # not in the CHANGELOG at all
+    assert release.recorded_commit(text, "Unreleased") is None
+
+
+def test_a_version_recorded_for_another_commit_is_refused_or_built_with_a_warning(scratch, tmp_path):
+    other = "0123456789abcdef0123456789abcdef01234567"
+    version = record(scratch, other)
+    with pytest.raises(ReleaseError, match=f"CHANGELOG.md records version {re.escape(version)} as built from commit {other}, "
+                                           "and this is commit [0-9a-f]{12}: the files would carry the name of release"):
+        release.build(scratch, tmp_path / "refused")
+    assert not (tmp_path / "refused").exists()
+    said = []
+    paths = release.build(scratch, tmp_path / "anyway", other_commit=True, warn=said.append)
+    assert [p.name for p in paths][-1] == "SHA256SUMS"
+    assert len(said) == 1 and said[0].startswith(f"WARNING: CHANGELOG.md records version {version} as built from commit {other}")
+    assert said[0].endswith(f"these files are NOT release {version}.")
+
+
+def test_the_recorded_commit_itself_is_no_problem(scratch):
+    version = json.loads((scratch / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    head = git(scratch, "rev-parse", "HEAD").strip()
+    text = (scratch / "CHANGELOG.md").read_text(encoding="utf-8")
+    line = f"## [{version}]"
+    (scratch / "CHANGELOG.md").write_text(text.replace(line, f"{line} built from commit {head[:9]}", 1), encoding="utf-8")
+    assert release.commit_problem(scratch, version) is None
+    (scratch / "CHANGELOG.md").write_text(text.replace(line, f"{line} built from commit 1234567", 1), encoding="utf-8")
+    assert release.commit_problem(scratch, version).startswith(f"CHANGELOG.md records version {version} as built from commit 1234567,")
+
+
+def test_cli_release_refuses_a_recorded_version_from_another_commit_unless_told(scratch, tmp_path, monkeypatch, capsys):
+    import ifimes_karabakh.validate
+    monkeypatch.setattr(cli, "REPO", scratch)
+    monkeypatch.setattr(ifimes_karabakh.validate, "validate", lambda root: ifimes_karabakh.validate.Result())  # tested above
+    version = record(scratch, "89abcdef0")
+    assert cli.main(["release", "--out", str(tmp_path / "refused")]) == 1
+    err = capsys.readouterr().err
+    assert f"refused: CHANGELOG.md records version {version} as built from commit 89abcdef0" in err and "--other-commit" in err
+    monkeypatch.setattr(release, "build", lambda root, out, other_commit: [Path(f"built, other_commit={other_commit}")])
+    assert cli.main(["release", "--other-commit", "--out", str(tmp_path / "anyway")]) == 0
+    assert capsys.readouterr().out == "built, other_commit=True\n"

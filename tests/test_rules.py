@@ -66,8 +66,8 @@ def test_quote_identifies_place(rule):
 def test_locator_exists(rule):
     src = rule.uses[0]
     rows = [{src: "ifimes-2020", "locator": "p2"}, {src: "ifimes-2020", "locator": "p9"}, {src: "ifimes-2020-fn1", "locator": "fn1"},
-            {src: "un-doc", "locator": "pt3"}, {src: "un-doc", "locator": "p2"}]
-    assert run(rule, rows) == [True, False, True, True, False]
+            {src: "un-doc", "locator": "pt3"}, {src: "un-doc", "locator": "p2"}, {src: "un-doc", "locator": "row4834"}]
+    assert run(rule, rows) == [True, False, True, True, False, True]
 
 
 @case(of("quote_verbatim"))
@@ -349,13 +349,18 @@ SOURCES_GRADED = pd.DataFrame([
     {"source_id": "am-news", "kind": "reference_page", "authority": "state_affiliated_media", "alignment_party_id": "armenia", "date": ""},
     {"source_id": "wire", "kind": "reference_page", "authority": "independent_media", "alignment_party_id": "", "date": ""},
     {"source_id": "some-blog", "kind": "reference_page", "authority": "partisan_or_advocacy", "alignment_party_id": "", "date": ""},
+    {"source_id": "nkr-gov", "kind": "official_page", "authority": "official_record", "alignment_party_id": "nagorno-karabakh-republic", "date": ""},
+    {"source_id": "tr-news", "kind": "reference_page", "authority": "state_affiliated_media", "alignment_party_id": "turkey", "date": ""},
 ])
+# the parties to the conflict, as conflict_parties.csv gives them (one row per role)
+CONFLICT = pd.DataFrame([{"party_id": "azerbaijan", "role": "side_a"}, {"party_id": "nagorno-karabakh-republic", "role": "side_b"},
+                         {"party_id": "armenia", "role": "secondary_side_b"}, {"party_id": "turkey", "role": "secondary_side_a"}])
 
 
 def evidence_ctx(claim_sources=(), control_sources=(), **tables):
     cs = pd.DataFrame(list(claim_sources), columns=["claim_id", "source_id", "role", "quote"])
     ctl = pd.DataFrame(list(control_sources), columns=["control_id", "source_id", "bound", "role", "date"])
-    return rules.Context({"sources": SOURCES_GRADED, "claim_sources": cs, "control_sources": ctl, **tables}, ARTICLE)
+    return rules.Context({"sources": SOURCES_GRADED, "claim_sources": cs, "control_sources": ctl, "conflict_parties": CONFLICT, **tables}, ARTICLE)
 
 
 def test_a_mention_names_one_entity():
@@ -440,6 +445,78 @@ def test_recorded_dates_need_a_source_outside_the_sides():
     assert run(end, rows, evidence_ctx(control_sources=ctl)) == [True, True, True, True, True, True]
 
 
+def test_the_sides_of_the_conflict_come_from_conflict_parties():
+    """A date resting on the Nagorno-Karabakh Republic's or Turkey's own record is one-sided, because
+    conflict_parties lists them; drop the Republic's row and its record counts as independent."""
+    start = one("territory_control.start:recorded_date_is_sourced(control_id,view)")
+    ctl = [("k7", "nkr-gov", "start", "main", "1992-05-08"), ("k8", "tr-news", "start", "main", "2020-10-20"),
+           ("k9", "am-news", "start", "main", "1993-04-02"), ("k9", "wire", "start", "confirming", "1993-04-02")]
+    rows = [{"control_id": "k7", "view": "recorded", "start": "1992-05-08"}, {"control_id": "k8", "view": "recorded", "start": "2020-10-20"},
+            {"control_id": "k9", "view": "recorded", "start": "1993-04-02"}]
+    assert run(start, rows, evidence_ctx(control_sources=ctl)) == [False, False, True]
+    without_nkr = CONFLICT[CONFLICT["party_id"] != "nagorno-karabakh-republic"]
+    assert run(start, rows, evidence_ctx(control_sources=ctl, conflict_parties=without_nkr)) == [True, False, True]
+    no_roles = CONFLICT.assign(role="observer")  # a role outside SIDE_ROLES makes no party a side
+    assert run(start, rows, evidence_ctx(control_sources=ctl, conflict_parties=no_roles)) == [True, True, True]
+
+
+def test_the_packages_conflict_parties_cover_azerbaijan_armenia_and_the_nagorno_karabakh_republic():
+    """The rule on recorded control reads its sides from data/conflict_parties.csv: the three parties
+    it has always covered must stay in it (a row dropped or renamed fails here)."""
+    import csv
+    from ifimes_karabakh import REPO
+    with open(REPO / "data" / "conflict_parties.csv", encoding="utf-8", newline="") as fh:
+        table = pd.DataFrame(list(csv.DictReader(fh)))
+    sides = rules.conflict_sides(rules.Context({"conflict_parties": table}))
+    assert {"azerbaijan", "armenia", "nagorno-karabakh-republic"} <= sides
+
+
+def test_gwno_is_the_partys():
+    r = one("conflict_parties.gwno_as_stated:gwno_is_the_partys(party_id)")
+    parties = pd.DataFrame([{"party_id": "azerbaijan", "gw_code": "373"}, {"party_id": "nagorno-karabakh-republic", "gw_code": ""}])
+    rows = [{"party_id": "azerbaijan", "gwno_as_stated": "373"}, {"party_id": "azerbaijan", "gwno_as_stated": "371"},
+            {"party_id": "nagorno-karabakh-republic", "gwno_as_stated": ""}, {"party_id": "nagorno-karabakh-republic", "gwno_as_stated": "999"},
+            {"party_id": "nobody", "gwno_as_stated": "373"}]
+    assert run(r, rows, rules.Context({"parties": parties})) == [True, False, True, False, False]
+
+
+def test_gazetteer_columns_go_together():
+    for rid, col, other in (("territories.geonames_feature:goes_with(geonames_id)", "geonames_feature", "geonames_id"),
+                            ("territories.point_kind:goes_with(latitude)", "point_kind", "latitude"),
+                            ("territories.longitude:goes_with(latitude)", "longitude", "latitude")):
+        r = one(rid)
+        assert run(r, [{col: "x", other: "1"}, {col: "", other: ""}, {col: "x", other: ""}, {col: "", other: "1"}]) == [True, True, False, False], rid
+
+
+KEYED = pd.DataFrame([{"territory_id": "kalbajar", "geonames_adm1_id": "586047", "geonames_adm1_source_id": "gn-admin1", "latitude": "40.0966",
+                             "point_source_id": "ne-admin1", "wikidata_source_id": ""}])
+
+
+def test_value_sources_rules():
+    c = rules.Context({"territories": KEYED})
+    r = one("value_sources.value:value_is_the_cells(resource,row_id,field)")
+    rows = [{"resource": "territories", "row_id": "kalbajar", "field": "geonames_adm1_id", "value": "586047"},
+            {"resource": "territories", "row_id": "kalbajar", "field": "geonames_adm1_id", "value": "586048"},  # stale
+            {"resource": "territories", "row_id": "lachin", "field": "geonames_adm1_id", "value": "147626"},    # no such row
+            {"resource": "territories", "row_id": "kalbajar", "field": "no_such_column", "value": "1"},
+            {"resource": "events", "row_id": "x", "field": "date", "value": "2020"}]                       # not readable here: not checked
+    assert run(r, rows, c) == [True, False, False, False, True]
+    r = one("value_sources.quote:value_in_its_quote(value)")
+    assert run(r, [{"value": "586047", "quote": "AZ.26 Kalbajar Kalbajar 586047"}, {"value": "586048", "quote": "AZ.26 Kalbajar Kalbajar 586047"},
+                   {"value": "Երևան", "quote": '"name": "Yerevan" … "Երևան"'}]) == [True, False, True]
+    r = one("value_sources.source_id:source_is_the_rows(resource,row_id,field)")
+    rows = [{"resource": "territories", "row_id": "kalbajar", "source_id": "gn-admin1"}, {"resource": "territories", "row_id": "kalbajar", "source_id": "ne-admin1"},
+            {"resource": "territories", "row_id": "kalbajar", "source_id": "other"}, {"resource": "territories", "row_id": "nowhere", "source_id": "gn-admin1"},
+            {"resource": "events", "row_id": "x", "source_id": "other"}]
+    assert run(r, rows, c) == [True, True, False, False, True]
+    r = one("territories.geonames_adm1_id:documented_value(territory_id)")
+    vs = pd.DataFrame([{"resource": "territories", "row_id": "kalbajar", "field": "geonames_adm1_id"},
+                       {"resource": "parties", "row_id": "lachin", "field": "geonames_adm1_id"}])
+    rows = [{"territory_id": "kalbajar", "geonames_adm1_id": "586047"}, {"territory_id": "lachin", "geonames_adm1_id": "147626"},
+            {"territory_id": "baku", "geonames_adm1_id": ""}]
+    assert run(r, rows, rules.Context({"value_sources": vs})) == [True, False, True]
+
+
 def test_bound_dates_agree():
     r = one("control_sources.date:bound_dates_agree(control_id,bound,role)")
     tc = pd.DataFrame([{"control_id": "k1", "start": "1993-04-02", "end": "", "view": "recorded"}, {"control_id": "a1", "start": "1993", "end": "", "view": "article"}])
@@ -474,10 +551,13 @@ def test_later_event_source_outside_the_sides():
                         {"source_id": "ru-state", "authority": "state_affiliated_media", "alignment_party_id": "russia"},
                         {"source_id": "copy", "authority": "mirror_or_copy", "alignment_party_id": ""},
                         {"source_id": "am-record", "authority": "official_record", "alignment_party_id": "armenia"},
-                        {"source_id": "unknown-side", "authority": "partisan_or_advocacy", "alignment_party_id": ""}])
-    context = rules.Context({"sources": src}, ARTICLE)
-    rows = [{"source_id": s} for s in ("indep", "az-state", "ru-state", "copy", "am-record", "unknown-side", "missing")]
-    assert run(r, rows, context) == [True, False, True, False, False, False, False]
+                        {"source_id": "unknown-side", "authority": "partisan_or_advocacy", "alignment_party_id": ""},
+                        {"source_id": "nkr-record", "authority": "official_record", "alignment_party_id": "nagorno-karabakh-republic"}])
+    context = rules.Context({"sources": src, "conflict_parties": CONFLICT}, ARTICLE)
+    rows = [{"source_id": s} for s in ("indep", "az-state", "ru-state", "copy", "am-record", "unknown-side", "missing", "nkr-record")]
+    assert run(r, rows, context) == [True, False, True, False, False, False, False, False]
+    without_nkr = CONFLICT[CONFLICT["party_id"] != "nagorno-karabakh-republic"]  # the sides come from conflict_parties.csv
+    assert run(r, rows[-1:], rules.Context({"sources": src, "conflict_parties": without_nkr}, ARTICLE)) == [True]
 
 
 def test_later_event_linked_and_distinct():
@@ -545,3 +625,28 @@ def test_enum_values_the_rules_rely_on_are_declared_in_the_schemas():
     from ifimes_karabakh.validate import vocabulary_problems
     assert vocabulary_problems(load_package(REPO)) == []
     assert ("claims", "verdict", "unverifiable") in rules.DECLARED
+
+
+FEATURES = {"territory_polygons": [
+    {"type": "Feature", "properties": {"territory_id": "kalbajar", "source_id": "ne-admin1", "latitude": 40.0966, "longitude": 46.1688, "wikidataid": "Q457513"}},
+    {"type": "Feature", "properties": {"territory_id": "lachin", "source_id": "ne-admin1", "latitude": 39.7717, "longitude": 46.3095, "wikidataid": "Q228811"}},
+    "not a feature"]}
+
+
+def test_copies_of_the_polygons_values_equal_the_features():
+    c = rules.Context({}, features=FEATURES)
+    r = one("territories.latitude:label_point_is_its_features(territory_id,longitude,point_kind,point_source_id)")
+    rows = [{"territory_id": "kalbajar", "latitude": "40.0966", "longitude": "46.1688", "point_kind": "label_point", "point_source_id": "ne-admin1"},
+            {"territory_id": "kalbajar", "latitude": "40.0967", "longitude": "46.1688", "point_kind": "label_point", "point_source_id": "ne-admin1"},  # stale
+            {"territory_id": "kalbajar", "latitude": "40.0966", "longitude": "46.1688", "point_kind": "label_point", "point_source_id": "other"},      # another source
+            {"territory_id": "agdam", "latitude": "40.0455", "longitude": "46.9918", "point_kind": "label_point", "point_source_id": "ne-admin1"},      # no feature
+            {"territory_id": "baku", "latitude": "40.37767", "longitude": "49.89201", "point_kind": "geonames_point", "point_source_id": "gn"}]
+    assert run(r, rows, c) == [True, False, False, False, True]
+    assert run(r, rows, rules.Context({})) == [True] * 5  # the file not read: not checked (its own problem is reported)
+    r = one("territories.wikidata_qid:qid_is_its_features(territory_id,wikidata_source_id)")
+    rows = [{"territory_id": "kalbajar", "wikidata_qid": "Q457513", "wikidata_source_id": "ne-admin1"},
+            {"territory_id": "kalbajar", "wikidata_qid": "Q1", "wikidata_source_id": "ne-admin1"},
+            {"territory_id": "lachin", "wikidata_qid": "", "wikidata_source_id": ""},               # left empty: Natural Earth's QID is Lankaran's
+            {"territory_id": "agdam", "wikidata_qid": "Q201647", "wikidata_source_id": "ne-admin1"},  # no feature of its own
+            {"territory_id": "armenia", "wikidata_qid": "Q399", "wikidata_source_id": "owid"}]      # another source: not checked here
+    assert run(r, rows, c) == [True, False, True, False, True]

@@ -6,6 +6,7 @@ async function main() {
   const pkg = await Package.load(process.argv[2])
   const rows = {}
   for (const resource of pkg.resources) {
+    if (!resource.tabular) continue  // the GeoJSON resource is not a table
     rows[resource.name] = (await resource.read()).length
   }
   console.log(JSON.stringify({valid: pkg.valid, errors: pkg.errors.map(String), rows}))
