@@ -132,6 +132,7 @@ def main(argv=None):
         if cmd == "site":
             p.add_argument("--out", default=str(REPO / "site"), help="folder to write to (default site/)")
             p.add_argument("--zip", help="also write the built site as a reproducible zip to this file")
+            p.add_argument("--release", default=str(REPO / "dist"), help="folder of the release files to link (default dist/)")
         if cmd == "benchmark":
             p.add_argument("--scales", type=int, nargs="+", default=[1, 10, 100, 1000])
             p.add_argument("--hostile", action="store_true", help="time every structural and hostile input of issue 9 instead")

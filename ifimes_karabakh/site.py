@@ -1,20 +1,30 @@
-"""The dataset's static website, built from datapackage.json, the Table Schemas and the CSVs:
-`python -m ifimes_karabakh site [--out DIR] [--zip FILE]` (default out: site/ in the repository).
+"""The dataset's static website, built from a loaded Dataset (dataset.py):
+`python -m ifimes_karabakh site [--out DIR] [--zip FILE] [--release DIR]` (default out: site/).
+
+The link model (which row points to which, what a cell links to, which columns a table shows
+first) is Python, here; the markup is in templates/ (Jinja2, autoescaped: every value of the data
+reaches a page as text) and prose is Markdown rendered by markdown-it-py with raw HTML disabled.
 
 What it writes (every link relative, so it works opened from a folder and from any static host):
 
     index.html                 what the dataset is and is not, row counts, figures, how to cite,
-                               downloads, licence, a schema.org Dataset JSON-LD block
+                               downloads, licence, the schema.org JSON-LD of docs.jsonld()
     verdicts.html              the claims grouped by verdict (when a table has a `verdict` enum)
-    tables/<table>.html        every row of a table in a plain HTML table, each with an id (its key)
-                               for a permalink; search, sorting, a filter on every enum column and
-                               ?column=value filters are added by assets/site.js
+    codebook.html              docs/codebook.md (when the package has it)
+    tables/<table>.html        every row of a table, each with an id (its key) for a permalink; by
+                               default the key, the label and the columns that matter (see
+                               default_columns), the rest behind a column chooser; search, sorting,
+                               filters on enum and foreign-key columns and ?column=value filters
+                               are added by assets/site.js
     rows/<table>/<id>.html     one page per row of every table whose primary key is one column and
-                               that other tables point to (ROW_PAGES): every value, the stated and
-                               dataset values side by side, the source with locator and quote, and
-                               the foreign keys followed both ways
+                               that other tables point to or that has at most SMALL_TABLE rows: every value, the stated and dataset
+                               values side by side, the source with locator and quote, the foreign
+                               keys followed both ways, and for a row that periods of control point
+                               to, a timeline of them (one lane per value of their `view`)
     download/                  the package: datapackage.json, the CSVs, the schemas, CITATION.cff,
                                the data licence
+    release/                   the release files (RELEASE_FORMATS) found in --release (default
+                               dist/), each linked with its SHA-256
     figures/*.svg              every SVG in docs/figures/
     assets/                    site.css and site.js (site_assets/)
 
@@ -22,16 +32,19 @@ Everything is read from the descriptor and the schemas: a new table, column, for
 needs no change here. Conventions the site relies on, all optional:
   - `X_as_stated` beside `X`, `X_verified`, `X_canonical`, `X_en`, `X_start` or `X_end`: the source's
     words and the dataset's value, shown side by side with `X_basis`, `X_precision`, `X_source_id`;
+  - `X` with `X_start` and `X_end` (day columns): a date, shown by default on the table page;
   - `quote` / `P_quote` with `source_id` / `P_source_id` (or `cited_in_source_id`) and `locator` /
     `P_locator`: a quotation, shown as a <blockquote> with a link to the source's `url`;
   - a `verdict` enum: badges and the verdicts page; a table whose key holds foreign keys to a row
     and to the sources (claim_sources, control_sources) gives that row's further or verdict
-    sources, each with its quote; `kind` and `*authority*` columns of a source are shown beside it.
+    sources, each with its quote; `kind` and `*authority*` columns of a source are shown beside it
+    and give the table pages a filter by the authority of the source a row cites;
+  - periods (`start` and `end` with their day columns) that point to a row: its timeline.
 
 Deterministic: no clocks, no absolute paths, files in sorted order, so two builds are
 byte-identical. No network, no external fonts or scripts. The article's text is never read: pages
 show only the quotes and locators of the tables."""
-import csv
+import hashlib
 import html
 import json
 import os
@@ -40,33 +53,51 @@ import shutil
 import tempfile
 import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import quote as urlquote
 
-from . import REPO
-from .descriptor import as_list, load_package
+import jinja2
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from . import REPO, docs
+from .article import ARTICLE_ID
+from .dataset import Dataset
+from .descriptor import as_list
+from .release import SUMS, release_name
 
 ASSETS = Path(__file__).resolve().parent / "site_assets"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+AUTOESCAPE = True                # every value reaches a page as text; tests/test_site.py breaks it on purpose
 GENERATOR = "ifimes_karabakh site"
-MAX_BYTES = 5_000_000            # the whole site must stay under 5 MB
-ARTICLE_ID = "ifimes-2020"       # the article's row of the sources table (see article.py)
-CLAIMS, SOURCES, VERDICT = "claims", "sources", "verdict"
+MAX_BYTES = 20_000_000           # the whole site must stay under 20 MB
+MAX_PAGE_BYTES = 300_000         # and each page under 300 kB
+SOURCES, VERDICT, VIEW = "sources", "verdict", "view"
 LABEL_FIELDS = ("name", "name_en", "name_canonical", "title", "name_as_stated", "claim_summary",
                 "summary", "subject", "description", "description_as_stated")
 LABEL_MAX = 80
-# Which tables get a page per row: "all" tables whose primary key is one column, or only those
-# ("referenced") whose rows other tables point to: the entities (sources, parties, territories,
-# agreements, events, claims, ...). Rows of the other tables (e.g. mentions, memberships) have a
-# permalink on their table's page and are shown in full on the page of every row they point to;
-# pages for them would push the site past MAX_BYTES.
-ROW_PAGES = "referenced"
+DEFAULT_COLUMNS = 7              # columns a table page shows at first, beyond the key, label, verdict, values and dates
+MAX_OPTIONS = 100                # a foreign-key column gets a filter when its rows hold 2 to this many values
+COLOURS = 8                      # bar colours of a timeline (site.css .c0 to .c7), white text on each at 4.5:1 or more
+SMALL_TABLE = 100                # a table of at most this many rows, with a one-column key, has a page per row
 MAX_LISTED = 40                  # rows listed per foreign key on a row page; beyond, a link to the table, filtered
-ROW_ROOT = "../../"               # from a row page (rows/<table>/<id>.html) to the site's root
-CHROME_IDS = "__"                 # prefix of the page's own ids, so that no row ID can clash
+ROW_ROOT = "../../"              # from a row page (rows/<table>/<id>.html) to the site's root
+CHROME_IDS = "__"                # prefix of the page's own ids, so that no row ID can clash
+CODEBOOK = "docs/codebook.md"
+# The release files, in the order the downloads list them: (what follows the release name, what
+# it is); `{table}` in it stands for each table's name (a file per table, listed with the table).
+# release.py names the release; a new format is one line here, e.g. Parquet:
+#     ("-{table}.parquet", "the table as Parquet, with the types of its Table Schema"),
+RELEASE_FORMATS = (
+    (".zip", "the CSVs, datapackage.json, the schemas, the codebook, the figures, README, CHANGELOG, "
+             "CITATION.cff and the licences, under one top folder; reproducible (two builds of a commit are byte-identical)"),
+    (".sqlite", "the same data as a SQLite database, with typed columns and the primary and foreign keys declared"),
+)
 URL = re.compile(r"^https?://\S+$")
 _SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,119}$")
-_CODE = re.compile(r"`([^`]+)`")
+_QUALIFIER = ("_precision", "_basis")   # enums that qualify another value, not the row
 
 
 class SiteError(Exception):
@@ -79,56 +110,10 @@ class Built:
     pages: int
     bytes: int
     seconds: float
+    largest: tuple = ("", 0)     # (page, bytes) of the largest page
 
 
 # ------------------------------------------------------------------ small helpers
-def esc(value) -> str:
-    return html.escape(str(value), quote=True)
-
-
-def inline(text) -> str:
-    """Schema prose: escaped, `code` spans as <code>."""
-    return _CODE.sub(lambda m: f"<code>{m.group(1)}</code>", esc(text))
-
-
-def md_inline(text) -> str:
-    out = inline(text)
-    out = re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", out)
-    return re.sub(r"(?<![\w*])\*([^*]+)\*(?![\w*])", r"<em>\1</em>", out)
-
-
-def markdown(text: str) -> str:
-    """The small Markdown of the generated README blocks: paragraphs, `>` quotations, fenced code,
-    *emphasis* and `code`. Anything else stays as text of a paragraph."""
-    out, lines, i = [], text.split("\n"), 0
-    while i < len(lines):
-        line = lines[i]
-        if line.startswith("```"):
-            lang, body = line[3:].strip(), []
-            i += 1
-            while i < len(lines) and not lines[i].startswith("```"):
-                body.append(lines[i])
-                i += 1
-            i += 1
-            cls = f' class="language-{esc(lang)}"' if lang else ""
-            out.append(f'<pre tabindex="0"><code{cls}>{esc(chr(10).join(body))}</code></pre>')
-        elif line.startswith(">"):
-            body = []
-            while i < len(lines) and lines[i].startswith(">"):
-                body.append(lines[i][1:].strip())
-                i += 1
-            out.append(f"<blockquote><p>{md_inline(' '.join(body))}</p></blockquote>")
-        elif not line.strip():
-            i += 1
-        else:
-            body = []
-            while i < len(lines) and lines[i].strip() and not lines[i].startswith((">", "```")):
-                body.append(lines[i].strip())
-                i += 1
-            out.append(f"<p>{md_inline(' '.join(body))}</p>")
-    return "\n".join(out)
-
-
 def file_name(value: str) -> str:
     """A row ID as a file name that is safe on every file system and in a URL: lowercase slugs
     stay as they are; any other byte is written `~XX` (so IDs that differ only in case differ)."""
@@ -137,7 +122,6 @@ def file_name(value: str) -> str:
     ok = set("abcdefghijklmnopqrstuvwxyz0123456789-_")
     name = "".join(chr(b) if chr(b) in ok else f"~{b:02X}" for b in value.encode("utf-8")) or "~"
     if len(name) > 120:
-        import hashlib
         name = name[:80] + "~" + hashlib.sha256(value.encode("utf-8")).hexdigest()[:20]
     return name
 
@@ -159,6 +143,12 @@ def cut(text: str, n=LABEL_MAX) -> str:
     return text if len(text) <= n else text[:n - 1].rstrip() + "…"
 
 
+def css_string(value) -> Markup:
+    """A CSS string literal, quoted: every character that could end it, or the <style> element
+    around it, written as a CSS escape."""
+    return Markup('"' + "".join(ch if ch.isalnum() or ch in " _-." else f"\\{ord(ch):x} " for ch in str(value)) + '"')
+
+
 def categories(field) -> dict:
     out = {}
     for c in field.get("categories") or []:
@@ -171,6 +161,73 @@ def categories(field) -> dict:
 
 def nice_bytes(n) -> str:
     return f"{n / 1e6:.2f} MB" if n >= 1e6 else f"{n / 1e3:.0f} kB"
+
+
+def markdown_renderer() -> MarkdownIt:
+    """CommonMark with tables; raw HTML in the prose is shown as text, never run. Headings get an
+    id (their text as a slug), tables a scrolling, labelled region."""
+    md = MarkdownIt("commonmark", {"html": False}).enable("table")
+    count = {"table": 0}
+
+    def heading_open(renderer, tokens, i, options, env):
+        text = tokens[i + 1].content if i + 1 < len(tokens) else ""
+        tokens[i].attrSet("id", re.sub(r"[^a-z0-9_-]+", "-", text.lower()).strip("-") or "section")
+        return md.renderer.renderToken(tokens, i, options, env)
+
+    def table_open(renderer, tokens, i, options, env):
+        count["table"] += 1
+        return f'<div class="scroll" role="region" aria-label="Table {count["table"]}" tabindex="0">' + md.renderer.renderToken(tokens, i, options, env)
+
+    def table_close(renderer, tokens, i, options, env):
+        return md.renderer.renderToken(tokens, i, options, env) + "</div>\n"
+
+    md.add_render_rule("heading_open", heading_open)
+    md.add_render_rule("table_open", table_open)
+    md.add_render_rule("table_close", table_close)
+    return md
+
+
+_MD = []
+
+
+def markdown(text: str) -> Markup:
+    # markdown-it-py escapes every character of the source it does not turn into markup (html off)
+    return Markup(markdown_renderer().render(text))
+
+
+def markdown_inline(text) -> Markup:
+    """Schema prose (a description, a category's label): `code` and *emphasis*, on one line."""
+    if not _MD:
+        _MD.append(MarkdownIt("commonmark", {"html": False}))
+    return Markup(_MD[0].renderInline(str(text)))
+
+
+_ENVS = {}
+
+
+def environment() -> jinja2.Environment:
+    if AUTOESCAPE not in _ENVS:
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=AUTOESCAPE,
+                                 undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+        env.filters["frag"] = frag
+        env.filters["urlq"] = lambda v: urlquote(str(v), safe="")
+        env.filters["css_string"] = css_string
+        env.filters["md"] = markdown_inline
+        _ENVS[AUTOESCAPE] = env
+    return _ENVS[AUTOESCAPE]
+
+
+@dataclass
+class Cell:
+    """One value as the templates show it (macros.html, `cell`)."""
+    kind: str                # empty, text, id, link, badge, enum, url, urls
+    text: str = ""
+    href: str = ""
+    label: str = ""          # shown beside the value (long form)
+    cls: str = ""
+    title: str = ""
+    parts: list = field(default_factory=list)
+    long: bool = False
 
 
 # ------------------------------------------------------------------ the tables
@@ -194,6 +251,7 @@ class Table:
         for i, row in enumerate(rows, start=1):
             self.anchors[id(row)] = anchor_id("/".join(self.key(row)) if self.pk else f"row-{i}")
         self.title = res.title or res.name
+        self.label_col = next((f for f in LABEL_FIELDS if f in self.field), None)
 
     def key(self, row):
         return tuple(row.get(k, "") for k in self.pk)
@@ -208,6 +266,10 @@ class Table:
 
     def page(self, row) -> str:
         return f"rows/{self.name}/{file_name(row[self.pk[0]])}.html"
+
+    def dates(self):
+        """The date columns: `X` beside its day columns `X_start` and `X_end`."""
+        return [f for f in self.names if f"{f}_start" in self.field and f"{f}_end" in self.field]
 
     def pairs(self):
         """(stem, stated field, dataset value fields, extra fields) for every `X_as_stated`
@@ -236,32 +298,54 @@ class Table:
                 out.append((f, src, loc))
         return out
 
-
-def read_rows(pkg, res):
-    with open(pkg.root / res.path, encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh, restval="")
-        return [{k: (v or "") for k, v in row.items() if k is not None} for row in reader]
+    def default_columns(self, tables) -> list:
+        """The columns a table page shows before the reader chooses: the key, the label (for rows
+        without one and without a page of their own, the quote), the verdict, the stated and verified values (and a
+        figure's `value`) and the dates always; then, up to DEFAULT_COLUMNS, the enums that
+        classify the row (not the qualifiers `*_precision`, `*_basis`, nor a source's own words
+        `*_as_stated`) and its foreign keys to other tables than the sources."""
+        must = list(self.pk) + ([self.label_col] if self.label_col else [])
+        if not self.label_col and not self.paged and "quote" in self.field:
+            must.append("quote")   # rows with no page of their own (claim_sources, mentions, ...): their quote says what they record
+        must += [VERDICT] if VERDICT in self.cats else []
+        for s, stated, values, _ in self.pairs():
+            ver = [v for v in values if v.endswith("_verified")] or ([s] if s == "value" and s in self.field else [])
+            if ver:   # the source's words and the checked value (or the value of a figure)
+                must += [stated, *ver]
+        must += self.dates()
+        more = [f for f in self.names  # in the schema's order, which puts first what names the row
+                if (f in self.cats and not f.endswith(_QUALIFIER) and not f.endswith("_as_stated"))
+                or (f in self.fk_of and self.fk_of[f][0] != SOURCES and self.fk_of[f][0] in tables)]
+        chosen = list(dict.fromkeys(must))
+        for f in more:
+            if len(chosen) >= DEFAULT_COLUMNS:
+                break
+            if f not in chosen:
+                chosen.append(f)
+        return [f for f in self.names if f in chosen]
 
 
 class Site:
-    """The package as linked tables, and every page of the site as text."""
+    """The package as linked tables, and every page of the site."""
 
-    def __init__(self, pkg):
-        self.pkg = pkg
-        self.dp = pkg.descriptor
-        self.tables = {r.name: Table(r, read_rows(pkg, r)) for r in pkg.resources}
+    def __init__(self, ds: Dataset):
+        self.ds = ds
+        self.pkg = ds.package
+        self.dp = ds.descriptor
+        self.env = environment()
+        self.tables = {r.name: Table(r, ds.rows(r.name)) for r in self.pkg.resources}
         self.back = defaultdict(list)        # table -> [(referring table, its fields, referenced fields)]
         for t in self.tables.values():
             for own, target, theirs in t.fks:
                 if target in self.tables:
                     self.back[target].append((t, own, theirs))
-        for t in self.tables.values():  # pages for the rows other rows point to (see ROW_PAGES)
-            t.paged = len(t.pk) == 1 and (ROW_PAGES == "all" or any(src is not t for src, _, _ in self.back.get(t.name, [])))
+        for t in self.tables.values():  # a page for each row other rows point to, and for each row of a small table
+            t.paged = len(t.pk) == 1 and (any(src is not t for src, _, _ in self.back.get(t.name, [])) or len(t.rows) <= SMALL_TABLE)
         self._idx, self._ridx = {}, {}
-        self.claims = self.tables.get(CLAIMS) or next((t for t in self.tables.values() if VERDICT in t.cats), None)
-        if self.claims is not None and VERDICT not in self.claims.field:
-            self.claims = None
-        self.short = str(self.dp.get("title", pkg.name)).split(":")[0].strip() or pkg.name
+        self.claims = next((t for t in self.tables.values() if VERDICT in t.cats), None)
+        self.short = str(self.dp.get("title", self.pkg.name)).split(":")[0].strip() or self.pkg.name
+        self.has_codebook = (self.pkg.root / CODEBOOK).is_file()
+        self.releases, self.sums = [], None   # the release files (release_files), set by render()
 
     # ---------------------------------------------------------- lookups
     def lookup(self, table, fields, values):
@@ -322,373 +406,225 @@ class Site:
         return ""
 
     # ---------------------------------------------------------- values
-    def value(self, t, field, row, root, long=False) -> str:
-        """One cell as HTML: IDs and foreign keys as links, enums with their meaning (long) or as
-        badges, addresses as links."""
-        v = row.get(field, "")
+    def cell(self, t, name, row, root, long=False) -> Cell:
+        """One value: IDs and foreign keys as links, enums with their meaning (long) or as badges,
+        addresses as links."""
+        v = row.get(name, "")
         if v == "":
-            return '<span class="empty">–</span>' if long else ""
-        if t.pk == [field] and t.paged:
-            return f'<a href="{esc(self.href(t, row, root))}"><code>{esc(v)}</code></a>'
-        hit = self.target(t, field, row)
+            return Cell("empty", long=long)
+        if t.pk == [name] and t.paged:
+            return Cell("id", v, href=self.href(t, row, root))
+        hit = self.target(t, name, row)
         if hit:
             tt, tr = hit
-            if long:
-                link = f'<a href="{esc(self.href(tt, tr, root))}">{esc(v)}</a>'
-                return f'{link} <span class="lbl">{esc(tt.label(tr))}</span>' if tt.label(tr) != v else link
-            return f'<a href="{esc(self.href(tt, tr, root))}">{esc(v)}</a>'
-        if field in t.cats:
-            label = t.cats[field].get(v, "")
-            badge_field = field in (VERDICT, "basis") or field.endswith("_basis")
-            title = f' title="{esc(label)}"' if label and badge_field and not long else ""
-            if badge_field:
-                kind = "v" if field == VERDICT else "b"
-                badge = f'<span class="badge {kind}-{css_name(v)}"{title}>{esc(v)}</span>'
-            else:
-                badge = f'<span class="enum"{title}>{esc(v)}</span>'
-            return f'{badge} <span class="lbl">{esc(label)}</span>' if long and label else badge
+            lbl = tt.label(tr)
+            return Cell("link", v, href=self.href(tt, tr, root), label=lbl if long and lbl != v else "", long=long)
+        if name in t.cats:
+            label = t.cats[name].get(v, "")
+            if name == VERDICT or name.endswith("_basis") or name == "basis":
+                kind = "v" if name == VERDICT else "b"
+                return Cell("badge", v, cls=f"{kind}-{css_name(v)}", title=label if not long else "",
+                            label=label if long else "", long=long)
+            # no title in a table: the meanings are listed once, under the table's columns (a title
+            # on every cell would repeat them on every row)
+            return Cell("enum", v, label=label if long else "", long=long)
         if URL.match(v):
-            return f'<a href="{esc(v)}" rel="external noopener">{esc(v)}</a>'
+            return Cell("url", v, href=v)
         parts = v.split()
         if len(parts) > 1 and all(URL.match(p) for p in parts):
-            return " ".join(f'<a href="{esc(p)}" rel="external noopener">{esc(p)}</a>' for p in parts)
-        return esc(v)
+            return Cell("urls", v, parts=parts)
+        return Cell("text", v, long=long)
 
-    def field_head(self, t, name, root=None) -> str:
-        """A column's name (and title); on a row page, linked to its description on the table page."""
-        f = t.field[name]
-        title = f' <span class="ftitle">({esc(f["title"])})</span>' if f.get("title") else ""
-        if root is None:
-            return f"<code>{esc(name)}</code>{title}"
-        return f'<a href="{root}tables/{esc(t.name)}.html#{CHROME_IDS}c-{esc(frag(name))}"><code>{esc(name)}</code></a>{title}'
+    def badge(self, t, row):
+        """The row's verdict badge, or None."""
+        v = row.get(VERDICT, "")
+        return Cell("badge", v, cls=f"v-{css_name(v)}") if VERDICT in t.cats and v else None
 
-    # ---------------------------------------------------------- page frame
-    def page(self, title, body, root, here="", head="", script=False) -> str:
+    def link(self, t, row, root) -> dict:
+        return {"href": self.href(t, row, root), "label": t.label(row), "key": " / ".join(t.key(row)), "badge": self.badge(t, row)}
+
+    # ---------------------------------------------------------- rendering
+    def render(self, template, root, here="", title="", **ctx) -> str:
         nav = [("index.html", "Home"), ("index.html#tables", "Tables")]
         if self.claims is not None:
             nav.append(("verdicts.html", "Claims by verdict"))
-        nav += [("index.html#cite", "Cite"), ("index.html#downloads", "Downloads")]
-        current = ' aria-current="page"'
-        items = "".join(f'<li><a href="{root}{h}"{current if h == here else ""}>{esc(x)}</a></li>' for h, x in nav)
-        lic = ", ".join(esc(x.get("name", "")) for x in self.dp.get("licenses", []) if isinstance(x, dict))
-        return "\n".join([
-            "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
-            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            *([f'<meta name="generator" content="{GENERATOR}">'] if not root else []),
-            f"<title>{esc(title)}</title>", '<link rel="icon" href="data:,">',
-            f'<link rel="stylesheet" href="{root}assets/site.css">', *([head] if head else []), "</head>", "<body>",
-            f'<a class="skip" href="#{CHROME_IDS}main">Skip to content</a>',
-            f'<header class="site"><p class="brand"><a href="{root}index.html">{esc(self.short)}</a> '
-            f'<span class="version">dataset version {esc(self.pkg.version)}</span></p>',
-            f'<nav aria-label="Site"><ul>{items}</ul></nav></header>',
-            f'<main id="{CHROME_IDS}main" tabindex="-1">', body, "</main>",
-            f'<footer class="site"><p>Data: {lic}. Independent of IFIMES, not reviewed or endorsed by it.</p></footer>',
-            *([f'<script src="{root}assets/site.js"></script>'] if script else []), "</body>", "</html>", ""])
+        if self.has_codebook:
+            nav.append(("codebook.html", "Codebook"))
+        nav += [("index.html#downloads", "Downloads"), ("index.html#cite", "Cite")]
+        lic = ", ".join(str(x.get("name", "")) for x in self.dp.get("licenses", []) if isinstance(x, dict))
+        return self.env.get_template(template).render(
+            root=root, here=here, nav=nav, title=title, short=self.short, version=self.pkg.version,
+            licences=lic, generator=GENERATOR, chrome=CHROME_IDS, **ctx)
 
     # ---------------------------------------------------------- landing page
-    def index(self, figures) -> str:
-        dp, pkg = self.dp, self.pkg
-        art = self.article()
-        art_link = (f'<a href="{esc(art[2])}" rel="external noopener">{esc(art[1])}</a>' if art and art[2]
-                    else esc(art[1]) if art else "the IFIMES analysis")
-        total = sum(len(t.rows) for t in self.tables.values())
-        b = [f"<h1>{esc(dp.get('title', pkg.name))}</h1>",
-             f'<p class="lead">{esc(dp.get("description", ""))}</p>',
-             '<section aria-labelledby="is"><h2 id="is">What this dataset is, and what it is not</h2>',
-             "<ul>",
-             f"<li><strong>It is</strong> the facts that one analysis states, {art_link}"
-             + (f", published by {esc(art[3])}" if art and art[3] else "") + (f" ({esc(art[4])})" if art and art[4] else "")
-             + ", turned into tables that can be queried, joined and cited row by row.</li>",
-             "<li><strong>It records what the article states</strong>, in its words, and beside them, never instead of "
-             "them, what other documents say where the article is wrong or loose. Every row carries its source, where in "
-             "the source it stands (a locator) and a short verbatim quote.</li>",
-             "<li><strong>It is not</strong> a publication of IFIMES. It is maintained independently of IFIMES, which has "
-             "not reviewed or endorsed it.</li>",
-             "<li><strong>It is not</strong> a copy of the article: the article's text is not redistributed. This site "
-             "shows only short quotes and their locators; read the article on its publisher's page.</li>",
-             "<li><strong>It is not</strong> a record of the war: it holds what one analysis says, checked where it can be.</li>",
-             "</ul></section>",
-             '<section aria-labelledby="tables"><h2 id="tables">Tables</h2>',
-             f"<p>{len(self.tables)} tables, {total:,} rows. Each table has its own page with every row. Every row of "
-             + ", ".join(t.name for t in self.tables.values() if t.paged)
-             + " has a page of its own; the rows of the other tables are shown in full on the pages of the rows they point to.</p>",
-             '<div class="scroll" role="region" aria-labelledby="tables-cap" tabindex="0"><table class="plain">',
-             f'<caption id="tables-cap">Tables of version {esc(pkg.version)}, with their row counts</caption>',
-             '<thead><tr><th scope="col">table</th><th scope="col" class="num">rows</th><th scope="col">what it holds</th>'
-             '<th scope="col">download</th></tr></thead><tbody>']
-        for t in self.tables.values():
-            b.append(f'<tr><th scope="row"><a href="tables/{esc(t.name)}.html">{esc(t.name)}</a></th>'
-                     f'<td class="num">{len(t.rows):,}</td><td>{esc(t.res.title)}</td>'
-                     f'<td><a href="download/{esc(t.res.path)}">{esc(Path(t.res.path).name)}</a></td></tr>')
-        b.append(f'</tbody><tfoot><tr><th scope="row">all</th><td class="num">{total:,}</td><td></td><td></td></tr></tfoot></table></div></section>')
-        if self.claims is not None:
-            b.append(self.verdict_summary(""))
-        if figures:
-            b.append('<section aria-labelledby="figures"><h2 id="figures">Figures</h2>')
-            for name, (alt, caption, w, h) in figures.items():
-                size = f' width="{w}" height="{h}"' if w and h else ""
-                b.append(f'<figure class="fig"><a href="figures/{esc(name)}"><img src="figures/{esc(name)}" alt="{esc(alt)}"{size}></a>'
-                         f'<figcaption>{esc(caption or alt)} <a href="figures/{esc(name)}">Open {esc(name)} at full size</a>.</figcaption></figure>')
-            b.append("</section>")
-        b.append(self.cite_section(art))
-        b.append(self.downloads())
-        b.append(self.licence())
-        jsonld = json.dumps(self.jsonld(), ensure_ascii=False, indent=1, sort_keys=False).replace("<", "\\u003c")
-        head = f'<script type="application/ld+json">\n{jsonld}\n</script>'
-        return self.page(dp.get("title", pkg.name), "\n".join(b), "", here="index.html", head=head)
-
     def article(self):
         """(id, title, url, publisher, date) of the article's row in the sources table, or None."""
         src = self.tables.get(SOURCES)
-        if src is None or not src.pk:
+        if src is None or len(src.pk) != 1:
             return None
-        row = self.lookup(SOURCES, src.pk, (ARTICLE_ID,)) if len(src.pk) == 1 else None
+        row = self.lookup(SOURCES, src.pk, (ARTICLE_ID,))
         if row is None:
             return None
-        return ARTICLE_ID, row.get("title") or ARTICLE_ID, self.url_of(src, row), row.get("publisher", ""), row.get("date", "")
+        return {"id": ARTICLE_ID, "title": row.get("title") or ARTICLE_ID, "url": self.url_of(src, row),
+                "publisher": row.get("publisher", ""), "date": row.get("date", "")}
 
-    def verdict_summary(self, root) -> str:
+    def article_day(self):
+        """The last possible day of the article's date (its row's `date_end`), or None."""
+        src = self.tables.get(SOURCES)
+        art = self.lookup(SOURCES, src.pk, (ARTICLE_ID,)) if src is not None and len(src.pk) == 1 else None
+        day = (art or {}).get("date_end") or (art or {}).get("date_start")
+        return date.fromisoformat(day) if day else None
+
+    def verdict_counts(self):
         c = self.claims
         n = Counter(r.get(VERDICT, "") for r in c.rows)
-        out = ['<section aria-labelledby="verdicts"><h2 id="verdicts">Claims and verdicts</h2>',
-               f"<p>{len(c.rows)} claims of the article checked against primary documents. "
-               f'<a href="{root}verdicts.html">All claims by verdict</a>.</p>',
-               '<table class="plain"><caption>Claims per verdict</caption><thead><tr><th scope="col">verdict</th>'
-               '<th scope="col">meaning</th><th scope="col" class="num">claims</th></tr></thead><tbody>']
-        for v, label in c.cats[VERDICT].items():
-            out.append(f'<tr><th scope="row"><a href="{root}verdicts.html#v-{css_name(v)}"><span class="badge v-{css_name(v)}">{esc(v)}</span></a></th>'
-                       f'<td>{esc(label)}</td><td class="num">{n[v]}</td></tr>')
+        out = [{"value": v, "slug": css_name(v), "label": label, "n": n[v]} for v, label in c.cats[VERDICT].items()]
         if n[""]:
-            out.append(f'<tr><th scope="row"><a href="{root}verdicts.html#v-none"><span class="badge v-none">no verdict</span></a></th>'
-                       f'<td>not checked against the record (for example a forecast: see its outcome)</td><td class="num">{n[""]}</td></tr>')
-        out.append("</tbody></table></section>")
-        return "\n".join(out)
-
-    def cite_section(self, art) -> str:
-        from . import docs
-        pkg, v = self.pkg, self.pkg.version
-        try:
-            block = markdown(docs.citation_block(pkg))
-        except Exception:  # the descriptor lacks what docs needs: cite from what it has
-            block = (f"<p>{esc(self.dp.get('title', pkg.name))} (Version {esc(v)}) [Data set]. Archive "
-                     f"<code>{esc(pkg.name)}-{esc(v)}.zip</code>.</p>")
-        cff = self.cff_text()
-        out = ['<section aria-labelledby="cite"><h2 id="cite">How to cite</h2>',
-               f"<p>Cite the dataset with the version you used: this site shows version <strong>{esc(v)}</strong>.</p>", block]
-        if cff:
-            out.append('<h3>CITATION.cff</h3><p>The same metadata in the Citation File Format '
-                       '(<a href="download/CITATION.cff">download CITATION.cff</a>):</p>')
-            out.append(f'<pre tabindex="0"><code>{esc(cff)}</code></pre>')
-        if art:
-            out.append("<h3>The underlying source</h3><p>The dataset does not replace the analysis it records: "
-                       + (f"{esc(art[3])}. " if art[3] else "") + (f"({esc(art[4])}). " if art[4] else "")
-                       + f"<em>{esc(art[1])}</em>. "
-                       + (f'<a href="{esc(art[2])}" rel="external noopener">{esc(art[2])}</a>' if art[2] else "") + "</p>")
-        out.append("</section>")
-        return "\n".join(out)
+            out.append({"value": "", "slug": "none", "label": "not checked against the record (for example a forecast: see its outcome)", "n": n[""]})
+        return out
 
     def cff_text(self) -> str:
         path = self.pkg.root / "CITATION.cff"
-        if path.is_file():
-            return path.read_text(encoding="utf-8")
-        try:
-            from . import docs
-            return docs.citation_cff(self.pkg)
-        except Exception:
-            return ""
-
-    def release_stem(self) -> str:
-        return f"{self.pkg.name}-{self.pkg.version}"
-
-    def downloads(self) -> str:
-        stem = self.release_stem()
-        out = ['<section aria-labelledby="downloads"><h2 id="downloads">Downloads</h2>',
-               "<p>The tables as UTF-8 CSV files with a header row, and the package that describes them "
-               '(<a href="download/datapackage.json">datapackage.json</a>, a Frictionless Data Package; '
-               "the folder <code>download/</code> of this site is the package itself):</p>", '<ul class="cols">']
-        for t in self.tables.values():
-            out.append(f'<li><a href="download/{esc(t.res.path)}">{esc(t.res.path)}</a> ({len(t.rows):,} rows)</li>')
-        for f in self.pkg.files:
-            out.append(f'<li><a href="download/{esc(f.path)}">{esc(f.path)}</a> ({esc(f.format)})</li>')
-        out.append("</ul><ul>")
-        schemas = sorted({t.res.schema_file for t in self.tables.values() if t.res.schema_file != "datapackage.json"})
-        if schemas:
-            out.append("<li>Table Schemas: " + ", ".join(f'<a href="download/{esc(s)}">{esc(Path(s).name)}</a>' for s in schemas) + "</li>")
-        for rel, what in self.extra_files():
-            out.append(f'<li><a href="download/{esc(rel)}">{esc(rel)}</a>: {esc(what)}</li>')
-        out.append("</ul>")
-        out.append("<p>Each release also has, built by <code>./dp release</code> (into <code>dist/</code>) and published beside it:</p><ul>"
-                   f"<li><code>{esc(stem)}.zip</code>: the CSVs, <code>datapackage.json</code>, the schemas, the codebook, the figures, "
-                   "README, CHANGELOG, CITATION.cff and the licences, under one top folder; reproducible (two builds of a commit are byte-identical);</li>"
-                   f"<li><code>{esc(stem)}.sqlite</code>: the same data as a SQLite database, with typed columns and the primary and foreign keys declared;</li>"
-                   "<li><code>SHA256SUMS</code>: check a download with <code>sha256sum -c SHA256SUMS</code>.</li></ul>")
-        out.append("</section>")
-        return "\n".join(out)
+        return path.read_text(encoding="utf-8") if path.is_file() else docs.citation_cff(self.ds)
 
     def extra_files(self):
         """(path under download/, what it is) for the documents copied beside the data."""
+        return [(rel, what) for rel, what in (("CITATION.cff", "citation metadata"), ("LICENSE-DATA.md", "the licence of the data"))
+                if (self.pkg.root / rel).is_file()]
+
+    def release_files(self, release_dir):
+        """([{name, what, table, href, sha256, size, data}], SHA256SUMS bytes or None) for
+        RELEASE_FORMATS: linked when the file is in release_dir (copied to release/), else named as
+        what `./dp release` builds (a file per table: named once, as its pattern)."""
+        stem = release_name(self.dp)
         out = []
-        for rel, what in (("CITATION.cff", "citation metadata"), ("LICENSE-DATA.md", "the licence of the data")):
-            if (self.pkg.root / rel).is_file():
-                out.append((rel, what))
-        return out
+        for suffix, what in RELEASE_FORMATS:
+            per_table = "{table}" in suffix
+            for table in (self.tables if per_table else [None]):
+                name = stem + (suffix.replace("{table}", table) if per_table else suffix)
+                path = Path(release_dir) / name if release_dir else None
+                data = path.read_bytes() if path is not None and path.is_file() else None
+                out.append({"name": name, "what": what, "table": table, "pattern": stem + suffix.replace("{table}", "<table>"),
+                            "href": f"release/{name}" if data is not None else "", "data": data,
+                            "sha256": hashlib.sha256(data).hexdigest() if data is not None else "",
+                            "size": nice_bytes(len(data)) if data is not None else ""})
+        sums = Path(release_dir) / SUMS if release_dir else None
+        return out, (sums.read_bytes() if sums is not None and sums.is_file() and any(f["href"] for f in out) else None)
 
-    def licence(self) -> str:
-        items = []
+    def jsonld(self) -> Markup:
+        # docs.jsonld() is the one schema.org generator (docs/dataset.jsonld is the same); inside
+        # <script> no entity is decoded, so "<" (and "&", ">") are escaped the JSON way instead
+        text = json.dumps(docs.jsonld(self.ds), ensure_ascii=False, indent=1)
+        return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+    def licences(self):
+        out = []
         for x in self.dp.get("licenses", []):
-            if not isinstance(x, dict):
-                continue
-            name, title, path = x.get("name", ""), x.get("title", ""), x.get("path", "")
-            link = f'<a href="{esc(path)}" rel="external noopener">{esc(title or name)}</a>' if URL.match(str(path)) else esc(title or name)
-            items.append(f"<li>{link} (<code>{esc(name)}</code>)</li>")
-        lic_file = ' See <a href="download/LICENSE-DATA.md">LICENSE-DATA.md</a>.' if (self.pkg.root / "LICENSE-DATA.md").is_file() else ""
-        return "\n".join(['<section aria-labelledby="licence"><h2 id="licence">Licence</h2>',
-                          "<p>The data (tables, schemas, <code>datapackage.json</code>) are licensed under:</p>",
-                          f"<ul>{''.join(items)}</ul>",
-                          f"<p>The verbatim quotes remain the publisher's. The code that builds the package and this site is under the MIT licence.{lic_file}</p>",
-                          "</section>"])
-
-    def jsonld(self) -> dict:
-        """schema.org Dataset: docs.jsonld (the one docs/dataset.jsonld comes from) where it exists,
-        with a distribution entry for every CSV of download/; else built here from the descriptor."""
-        from . import docs
-        try:
-            out = docs.jsonld(self.pkg)
-        except Exception:  # docs has no jsonld, or the descriptor lacks what it needs
-            out = self.own_jsonld()
-        out.setdefault("distribution", [{"@type": "DataDownload", "name": t.name, "description": t.res.title, "encodingFormat": "text/csv",
-                                         "contentUrl": f"download/{t.res.path}"} for t in self.tables.values()])
+            if isinstance(x, dict):
+                path = str(x.get("path", ""))
+                out.append({"name": x.get("name", ""), "title": x.get("title", "") or x.get("name", ""), "url": path if URL.match(path) else ""})
         return out
 
-    def own_jsonld(self) -> dict:
-        dp = self.dp
-        authors = [c for c in dp.get("contributors", []) if isinstance(c, dict)
-                   and "author" in (c.get("roles") or [c.get("role")])] or [c for c in dp.get("contributors", []) if isinstance(c, dict)]
-        base = str(dp.get("homepage", "")).rstrip("/") + "/" if URL.match(str(dp.get("homepage", ""))) else ""
-        out = {"@context": "https://schema.org", "@type": "Dataset", "name": dp.get("title", self.pkg.name),
-               "alternateName": self.pkg.name, "description": dp.get("description", ""), "version": self.pkg.version}
-        if base:
-            out["url"] = base
-        if dp.get("created"):
-            out["datePublished"] = str(dp["created"])[:10]
-        if dp.get("keywords"):
-            out["keywords"] = list(dp["keywords"])
-        lic = [x.get("path") for x in dp.get("licenses", []) if isinstance(x, dict) and x.get("path")]
-        if lic:
-            out["license"] = lic[0]
-        if authors:
-            out["creator"] = [{"@type": "Organization", "name": c.get("title", "")} for c in authors]
-        based = [{"@type": "CreativeWork", "name": s.get("title", ""), "url": s.get("path", "")}
-                 for s in dp.get("sources", []) if isinstance(s, dict)]
-        if based:
-            out["isBasedOn"] = based
-        out["isAccessibleForFree"] = True
-        out["distribution"] = [{"@type": "DataDownload", "name": t.name, "description": t.res.title,
-                                "encodingFormat": "text/csv", "contentUrl": f"{base}download/{t.res.path}"} for t in self.tables.values()]
-        out["variableMeasured"] = [f"{t.name}.{f}" for t in self.tables.values() for f in t.names]
-        return out
+    def index(self, figures, releases, sums) -> str:
+        tables = list(self.tables.values())
+        return self.render(
+            "index.html", "", here="index.html", title=self.dp.get("title", self.pkg.name),
+            dp=self.dp, name=self.pkg.name, art=self.article(), tables=tables, total=sum(len(t.rows) for t in tables),
+            paged=[t.name for t in tables if t.paged], claims=self.claims, package_files=self.pkg.files,
+            verdicts=self.verdict_counts() if self.claims is not None else [],
+            figures=figures, cite=markdown(docs.citation_block(self.ds)), cff=self.cff_text(),
+            schemas=sorted({t.res.schema_file for t in tables if t.res.schema_file != "datapackage.json"}),
+            extra=self.extra_files(), releases=releases, sums=sums is not None, has_codebook=self.has_codebook,
+            licence_list=self.licences(), has_licence_file=(self.pkg.root / "LICENSE-DATA.md").is_file(),
+            jsonld=self.jsonld())
 
     # ---------------------------------------------------------- table pages
+    def filters(self, t):
+        """The filters of a table page: every enum column, every foreign-key column whose rows
+        hold 2 to MAX_OPTIONS values, and the authority of each source a row cites (an enum
+        `*authority*` of the table a foreign key points to) where the rows' sources differ in it."""
+        n, col = len(t.rows), {f: i for i, f in enumerate(t.names)}
+        out = []
+        for f in t.names:
+            count = Counter(r.get(f, "") for r in t.rows)
+            if f in t.cats:
+                opts = [(v, f"{v} – {cut(lbl, 60)}" if lbl else v, count[v]) for v, lbl in t.cats[f].items()]
+            elif f in t.fk_of and f not in t.pk and t.fk_of[f][0] != t.name and 2 <= len([v for v in count if v]) <= MAX_OPTIONS:
+                labels = {}
+                for v in count:
+                    hit = self.target(t, f, {f: v}) if v else None
+                    labels[v] = hit[0].label(hit[1]) if hit else v
+                opts = sorted(((v, f"{labels[v]} ({v})" if labels[v] != v else v, count[v]) for v in count if v),
+                              key=lambda o: o[1].casefold())
+            else:
+                continue
+            out.append({"id": f"{CHROME_IDS}f{col[f]}", "label": f, "col": col[f], "attr": "", "all": n, "options": opts, "empty": count[""]})
+        derived, attrs = [], []
+        for f, (target, _) in t.fk_of.items():
+            tt = self.tables.get(target)
+            if tt is None or tt is t:
+                continue
+            for a in tt.names:
+                if "authority" not in a or a not in tt.cats:
+                    continue
+                values = []
+                for r in t.rows:
+                    hit = self.target(t, f, r)
+                    values.append(hit[1].get(a, "") if hit else "")
+                count = Counter(values)
+                if len([v for v in count if v]) < 2:
+                    continue
+                key = f"a{len(attrs)}"
+                attrs.append((f"data-{key}", values))
+                derived.append({"id": f"{CHROME_IDS}{key}", "label": f"{a} of {f}", "col": "", "attr": key, "all": n,
+                                "options": [(v, f"{v} – {cut(lbl, 60)}" if lbl else v, count[v]) for v, lbl in tt.cats[a].items() if count[v]],
+                                "empty": count[""]})
+        return out + derived, attrs
+
     def table_page(self, t) -> str:
         root = "../"
-        n = len(t.rows)
-        pk = ", ".join(f"<code>{esc(k)}</code>" for k in t.pk) or "none"
-        b = [f"<h1>{esc(t.title)}</h1>",
-             f'<p class="meta">Table <code>{esc(t.name)}</code>: {n:,} rows. Primary key: {pk}. '
-             f'Download <a href="{root}download/{esc(t.res.path)}">{esc(t.res.path)}</a>'
-             + (f' and its schema <a href="{root}download/{esc(t.res.schema_file)}">{esc(Path(t.res.schema_file).name)}</a>'
-                if t.res.schema_file != "datapackage.json" else "") + ".</p>",
-             "<p>" + ("Every row links to its own page (its ID) and has a permalink here, this page's address followed by <code>#</code> and the ID."
-                      if t.paged else "Every row has a permalink: this page's address followed by <code>#</code> and the row's key, its values joined by <code>/</code>.")
-             + " Hover over a column's name, or open the list below, for what it holds.</p>",
-             f'<details class="columns" id="{CHROME_IDS}cols"><summary>Columns ({len(t.names)}): what each holds</summary><dl>']
-        for f in t.fields:
-            cats = t.cats.get(f["name"])
-            extra = ""
-            if cats:
-                extra = "<ul>" + "".join(f"<li><code>{esc(v)}</code>: {esc(lbl)}</li>" for v, lbl in cats.items()) + "</ul>"
-            b.append(f'<dt id="{CHROME_IDS}c-{esc(anchor_id(f["name"]))}">{self.field_head(t, f["name"])} <span class="type">{esc(f.get("type", "string"))}</span></dt>'
-                     f'<dd>{inline(f.get("description", ""))}{extra}</dd>')
-        b.append("</dl></details>")
-        # the controls: hidden until site.js runs, so that without JavaScript no dead control shows
-        cid = f"{CHROME_IDS}t"
-        ctl = [f'<div class="controls" data-controls="{cid}" hidden>', '<div class="ctl">'
-               f'<label for="{CHROME_IDS}q">Search</label> <input type="search" id="{CHROME_IDS}q" autocomplete="off" '
-               f'aria-describedby="{CHROME_IDS}count"></div>']
+        shown, dates = set(t.default_columns(self.tables)), set(t.dates())
+        columns = []
         for i, f in enumerate(t.fields):
-            if f["name"] not in t.cats:
-                continue
-            count = Counter(r.get(f["name"], "") for r in t.rows)
-            opts = [f'<option value="">all ({n})</option>']
-            for v, lbl in t.cats[f["name"]].items():
-                opts.append(f'<option value="{esc(v)}">{esc(v)}{" – " + esc(cut(lbl, 60)) if lbl else ""} ({count[v]})</option>')
-            if count[""]:
-                opts.append(f'<option value="{CHROME_IDS}empty">(empty) ({count[""]})</option>')
-            ctl.append(f'<div class="ctl"><label for="{CHROME_IDS}f{i}">{esc(f["name"])}</label> '
-                       f'<select id="{CHROME_IDS}f{i}" data-col="{i}">{"".join(opts)}</select></div>')
-        ctl.append(f'<div class="ctl"><button type="button" data-reset>Clear</button></div>'
-                   f'<p id="{CHROME_IDS}count" class="count" role="status" aria-live="polite">{n:,} of {n:,} rows shown</p></div>')
-        b += ctl
-        b.append(f'<div class="scroll" role="region" aria-labelledby="{CHROME_IDS}cap" tabindex="0">')
-        b.append(f'<table class="data" id="{cid}"><caption id="{CHROME_IDS}cap">{esc(t.name)}: {n:,} rows, '
-                 f'{len(t.names)} columns</caption>')
-        heads = []
-        for f in t.fields:
             desc = " ".join(str(f.get("description", "")).split())
             filled = [len(r.get(f["name"], "")) for r in t.rows if r.get(f["name"])]
             mean = sum(filled) / len(filled) if filled else 0
-            width = ' class="ww"' if mean > 90 else ' class="w"' if mean > 30 else ""
-            heads.append(f'<th scope="col"{width} data-type="{esc(f.get("type", "string"))}" title="{esc(desc)}">{esc(f["name"])}</th>')
-        b.append(f'<thead><tr>{"".join(heads)}</tr></thead><tbody>')
+            columns.append({"i": i, "name": f["name"], "type": f.get("type", "string"), "desc": desc, "ftitle": f.get("title", ""),
+                            "width": "ww" if mean > 90 else "w" if mean > 30 else "", "shown": f["name"] in shown,
+                            "date": f["name"] in dates or f.get("type") == "date",
+                            "cats": list(t.cats.get(f["name"], {}).items()), "anchor": f"{CHROME_IDS}c-{anchor_id(f['name'])}"})
+        filters, attrs = self.filters(t)
         first = t.pk[0] if t.pk else None
-        for row in t.rows:
-            cells = []
-            for name in t.names:
-                v = self.value(t, name, row, root)
-                if name == first:
-                    if not t.paged:
-                        v = f'<a href="#{esc(frag(t.anchors[id(row)]))}">{v or "#"}</a>'
-                    cells.append(f'<th scope="row">{v}</th>')
-                else:
-                    cells.append(f"<td>{v}</td>")
-            b.append(f'<tr id="{esc(t.anchors[id(row)])}">{"".join(cells)}</tr>')
-        b.append("</tbody></table></div>")
-        return self.page(f"{t.name} – {self.short}", "\n".join(b), root, script=True)
+        rows = []
+        for j, row in enumerate(t.rows):
+            cells = [self.cell(t, name, row, root) for name in t.names]
+            rows.append({"anchor": t.anchors[id(row)], "cells": cells, "attrs": [(a, values[j]) for a, values in attrs]})
+        return self.render("table.html", root, title=f"{t.name} – {self.short}", t=t, columns=columns, rows=rows,
+                           releases=[r for r in self.releases if r["table"] == t.name and r["href"]],
+                           filters=filters, first=first, n=len(t.rows), hidden=[c["i"] for c in columns if not c["shown"]],
+                           has_codebook=self.has_codebook)
 
     # ---------------------------------------------------------- row pages
-    def quote_figure(self, t, row, qf, sf, lf, root, extra=()) -> str:
-        """A quotation with its source: the quote as <blockquote cite=URL>, the source linked to its
-        row and to its address, the locator, the source's kind and any authority column."""
-        q = row.get(qf, "")
+    def quote_figure(self, t, row, qf, sf, lf, root, extra=()):
+        """A quotation with its source: the source linked to its row and to its address, the
+        locator, the source's kind and any authority column, and the extra columns of the row."""
         src = self.target(t, sf, row) if sf else None
-        url = self.url_of(*src) if src else ""
-        cap = []
+        fig = {"quote": row.get(qf, ""), "src": None, "src_id": row.get(sf, "") if sf else "",
+               "locator": row.get(lf, "") if lf else "", "notes": [], "url": ""}
         if src:
             st, sr = src
-            cap.append(f'<a href="{esc(self.href(st, sr, root))}">{esc(st.label(sr))}</a> (<code>{esc(row[sf])}</code>)')
-        elif sf and row.get(sf):
-            cap.append(f"<code>{esc(row[sf])}</code>")
-        if lf and row.get(lf):
-            cap.append(f"at <code>{esc(row[lf])}</code>")
-        notes = []
-        if src:
-            st, sr = src
+            fig["src"] = {"href": self.href(st, sr, root), "label": st.label(sr)}
+            fig["url"] = self.url_of(st, sr)
             for f in st.names:
-                if sr.get(f) and f in st.cats and (f == "kind" or "authority" in f):
-                    notes.append(f'{esc(f.replace("_", " "))}: <span class="enum">{esc(sr[f])}</span>')
-                elif sr.get(f) and "authority" in f:
-                    notes.append(f'{esc(f.replace("_", " "))}: {esc(sr[f])}')
+                if sr.get(f) and ((f in st.cats and f == "kind") or "authority" in f):
+                    fig["notes"].append({"name": f.replace("_", " "), "cell": self.cell(st, f, sr, root), "label": ""})
         for f in extra:
             if row.get(f):
-                label = t.cats.get(f, {}).get(row[f], "")
-                notes.append(f'{esc(f.replace("_", " "))}: {self.value(t, f, row, root)}' + (f" ({esc(label)})" if label else ""))
-        if url:
-            notes.append(f'<a href="{esc(url)}" rel="external noopener">open the source</a>')
-        caption = ", ".join(cap) + ("; " + "; ".join(notes) if notes else "")
-        if not q:
-            return f'<p class="src">Source: {caption or "none"}. No quote recorded.</p>' if cap or notes else ""
-        return (f'<figure class="quote"><blockquote><p>{esc(q)}</p></blockquote>'
-                f"<figcaption>Source: {caption}</figcaption></figure>")
+                fig["notes"].append({"name": f.replace("_", " "), "cell": self.cell(t, f, row, root),
+                                     "label": t.cats.get(f, {}).get(row[f], "")})
+        if not fig["quote"] and not (fig["src_id"] or fig["locator"] or fig["notes"] or fig["url"]):
+            return None
+        return fig
 
     def linked_sources(self, t, row):
         """[(link table, its fields to t, rows)] for the tables that join t to the sources table (a
@@ -710,94 +646,62 @@ class Site:
             for r in rows:
                 for qf, sf, lf in lt.quotes():
                     extra = [f for f in lt.names if f not in own and f not in (qf, sf, lf)]
-                    out.append(self.quote_figure(lt, r, qf, sf, lf, root, extra=extra))
+                    fig = self.quote_figure(lt, r, qf, sf, lf, root, extra=extra)
+                    if fig:
+                        out.append(fig)
                     shown.add((r.get(sf, "") if sf else "", r.get(qf, "")))
         return out
 
-    def verdict_section(self, t, row, root, links) -> str:
+    def verdict_section(self, t, row, root, links):
         v = row.get(VERDICT, "")
-        label = t.cats.get(VERDICT, {}).get(v, "")
-        b = [f'<section><h2 id="{CHROME_IDS}verdict">Verdict</h2>',
-             f'<p class="verdict"><span class="badge big v-{css_name(v) or "none"}">{esc(v or "no verdict")}</span> '
-             f'{esc(label or "not checked against the record")}</p>']
+        sec = {"badge": Cell("badge", v or "no verdict", cls=f"v-{css_name(v) or 'none'}"),
+               "label": t.cats.get(VERDICT, {}).get(v, "") or "not checked against the record",
+               "pairs": [], "more": [], "figs": [], "from": "", "contra": [], "none": False,
+               "same": t.cats.get(VERDICT, {}).get(v, "") if v else "–"}   # a verdict with no verified value: its meaning
         for s, stated, values, _ in t.pairs():
             ver = [x for x in values if x.endswith("_verified")]
-            if not ver:
-                continue
-            said = row.get(ver[0], "")
-            b.append('<dl class="pair">'
-                     f'<dt>The article states <span class="fname">(<code>{esc(stated)}</code>)</span></dt><dd>{esc(row.get(stated, "")) or "–"}</dd>'
-                     f'<dt>The record says <span class="fname">(<code>{esc(ver[0])}</code>)</span></dt>'
-                     f'<dd>{esc(said) if said else ("the same" if v == "confirmed" else "–")}</dd></dl>')
+            if ver:
+                sec["pairs"].append({"stated": stated, "said": row.get(stated, ""), "ver": ver[0], "value": row.get(ver[0], "")})
         for f in ("outcome", "as_of"):
             if f in t.field and row.get(f):
-                b.append(f'<p>{esc(f.replace("_", " "))}: {self.value(t, f, row, root, long=True)}</p>')
+                sec["more"].append({"name": f.replace("_", " "), "cell": self.cell(t, f, row, root, long=True)})
         shown = set()
         figs = self.link_figures(links, root, shown)
         own = [self.quote_figure(t, row, qf, sf, lf, root) for qf, sf, lf in t.quotes()
                if qf != "quote" and (row.get(sf, "") if sf else "", row.get(qf, "")) not in shown]
-        figs = [f for f in own + figs if f]
-        if figs:
-            names = ", ".join(lt.name for lt, _, rows in links if rows)
-            b.append("<h3>Verdict sources</h3>" + (f'<p class="meta">From <code>{esc(t.name)}</code>'
-                                                   + (f" and <code>{esc(names)}</code>" if names else "") + ".</p>"))
-            b += figs
-        elif v:
-            b.append("<p>No verdict source recorded.</p>")
-        # contradiction pairs, both ways
-        for f, (target, _) in t.fk_of.items():
+        sec["figs"] = [f for f in own + figs if f]
+        sec["from"] = ", ".join(lt.name for lt, _, rows in links if rows)
+        sec["none"] = bool(v) and not sec["figs"]
+        for f, (target, _) in t.fk_of.items():   # contradiction pairs, both ways
             if target != t.name or "contradict" not in f:
                 continue
             other = self.target(t, f, row)
-            back = [r for src, own, rows in self.referrers(t, row) if src is t and own == [f] for r in rows]
-            if other or back:
-                b.append("<h3>Contradiction within the article</h3><ul>")
-                if other:
-                    b.append(f'<li>This claim contradicts <a href="{esc(self.href(t, other[1], root))}">{esc(t.label(other[1]))}</a> '
-                             f'(<code>{esc(row[f])}</code>){self.badge_of(t, other[1])}.</li>')
-                for r in back:
-                    b.append(f'<li>Contradicted by <a href="{esc(self.href(t, r, root))}">{esc(t.label(r))}</a> '
-                             f'(<code>{esc(" / ".join(t.key(r)))}</code>){self.badge_of(t, r)}.</li>')
-                b.append("</ul>")
-        b.append("</section>")
-        return "\n".join(b)
+            back = [r for src, own_, rows in self.referrers(t, row) if src is t and own_ == [f] for r in rows]
+            if other:
+                sec["contra"].append({"how": "This claim contradicts", **self.link(t, other[1], root)})
+            for r in back:
+                sec["contra"].append({"how": "Contradicted by", **self.link(t, r, root)})
+        return sec
 
-    def badge_of(self, t, row) -> str:
-        v = row.get(VERDICT, "")
-        return f' <span class="badge v-{css_name(v)}">{esc(v)}</span>' if VERDICT in t.cats and v else ""
-
-    def pairs_section(self, t, row, root) -> str:
-        rows = []
+    def pairs_section(self, t, row, root):
+        out = []
         for s, stated, values, extra in t.pairs():
             if VERDICT in t.cats and any(x.endswith("_verified") for x in values):
                 continue  # shown in the verdict section
             said = row.get(stated, "")
-            ours = [(x, row.get(x, "")) for x in values]
-            if not said and not any(v for _, v in ours):
+            ours = [(x, self.cell(t, x, row, root, long=True)) for x in values if row.get(x)]
+            if not said and not ours:
                 continue
-            ours_html = "<br>".join(f'{self.value(t, x, row, root, long=True)} <span class="fname">(<code>{esc(x)}</code>)</span>'
-                                    for x, v in ours if v) or '<span class="empty">–</span>'
-            mark = ""
+            mark = None
             basis = next((x for x in extra if x.endswith("_basis") and row.get(x)), None)
             if basis:
-                mark = self.value(t, basis, row, root)
-            elif VERDICT in t.cats and any(x.endswith("_verified") for x in values):
-                mark = self.value(t, VERDICT, row, root)
-            elif said and any(v for _, v in ours):
-                same = any(" ".join(v.split()).casefold() == " ".join(said.split()).casefold() for _, v in ours)
-                mark = '<span class="badge b-same">same</span>' if same else '<span class="badge b-differs">differs</span>'
-            details = [f"{esc(x.replace('_', ' '))}: {self.value(t, x, row, root)}" for x in extra
-                       if row.get(x) and x != basis]
-            said_html = esc(said) or '<span class="empty">–</span>'
-            rows.append(f'<tr><th scope="row"><code>{esc(s)}</code></th><td>{said_html}</td>'
-                        f'<td>{ours_html}</td><td>{mark}{"<br>" if mark and details else ""}{"<br>".join(details)}</td></tr>')
-        if not rows:
-            return ""
-        return "\n".join(["<section><h2>As stated, and the dataset's value</h2>",
-                          f'<div class="scroll" role="region" aria-labelledby="{CHROME_IDS}pcap" tabindex="0"><table class="plain pairs">',
-                          f"<caption id=\"{CHROME_IDS}pcap\">The source's words, kept as they are, and the dataset's value beside them</caption>",
-                          '<thead><tr><th scope="col">what</th><th scope="col">as stated</th><th scope="col">dataset\'s value</th>'
-                          '<th scope="col">basis, precision, source</th></tr></thead><tbody>', *rows, "</tbody></table></div></section>"])
+                mark = self.cell(t, basis, row, root)
+            elif said and ours:
+                same = any(" ".join(row[x].split()).casefold() == " ".join(said.split()).casefold() for x, _ in ours)
+                mark = Cell("badge", "same" if same else "differs", cls="b-same" if same else "b-differs")
+            details = [(x.replace("_", " "), self.cell(t, x, row, root)) for x in extra if row.get(x) and x != basis]
+            out.append({"stem": s, "said": said, "ours": ours, "mark": mark, "details": details})
+        return out
 
     def shown_above(self, t) -> set:
         """The columns a row page shows before its other values: the key, the quotations with their
@@ -809,156 +713,162 @@ class Site:
             shown |= {stated, *values, *extra}
         if VERDICT in t.cats:
             shown |= {VERDICT} | ({"outcome", "as_of"} & set(t.names))
-        for own, target, _ in t.fks:   # listed under "Rows this row points to"
+        for own, target, _ in t.fks:   # listed under "Rows it points to"
             if target in self.tables:
                 shown |= set(own)
         return shown
 
+    def mini_table(self, t, skip, rows, root, cols=None):
+        """Rows of another table on a row page: the key links to the row; columns equal to this
+        row are left out, and a value every row shares is said once."""
+        cols = [f for f in (cols or t.names) if f not in skip and f not in t.pk and any(r.get(f) for r in rows)]
+        same = [f for f in cols if len(rows) > 1 and all(r.get(f, "") == rows[0].get(f, "") for r in rows)]
+        cols = [f for f in cols if f not in same]
+        return {"keyname": ", ".join(t.pk) or "row", "cols": cols,
+                "rows": [{"href": self.href(t, r, root), "key": t.anchors[id(r)] if not t.paged else r[t.pk[0]],
+                          "cells": [self.cell(t, f, r, root) for f in cols]} for r in rows],
+                "same": [(f, self.cell(t, f, rows[0], root)) for f in same]}
+
+    def periods(self, t, row):
+        """The timeline of the periods that point to row: for each referring table with a start
+        and an end (each with its day columns), one lane per value of its `view` enum (in the
+        schema's order), bars from the first possible day of the start to the last of the end."""
+        out = []
+        for src, own, rows in self.referrers(t, row):
+            if not all(f"{p}_{d}" in src.field for p in ("start", "end") for d in ("start", "end")):
+                continue
+            lanes = list(src.cats.get(VIEW, {})) or [""]
+            dated = [r for r in rows if r.get("start_start") or r.get("end_end")]
+            if not dated:
+                continue
+            days = [date.fromisoformat(r[f]) for r in dated for f in ("start_start", "start_end", "end_start", "end_end") if r.get(f)]
+            # from the first day of the first year to a little after the last day, and at least to
+            # the article's date: a period with no recorded end runs to the edge, as of the article
+            asof = self.article_day()
+            lo, last = date(min(days).year, 1, 1), max(days + ([asof] if asof else []))
+            hi = last + timedelta(days=max(31, (last - lo).days // 25))
+            span = (hi - lo).days or 1
+            pct = lambda d: round(100 * (d - lo).days / span, 2)  # noqa: E731
+            who = [f for f, (target, _) in src.fk_of.items() if f not in own and target != SOURCES]
+            colour = {}
+            lane_list = []
+            for lane in lanes:
+                bars, undated = [], []
+                for r in rows:
+                    if lane and r.get(VIEW) != lane:
+                        continue
+                    party = r.get(who[0], "") if who else ""
+                    colour.setdefault(party, len(colour) % COLOURS)
+                    hit = self.target(src, who[0], r) if who else None
+                    text = {"href": self.href(src, r, ROW_ROOT), "key": r[src.pk[0]] if src.pk else "",
+                            "who": hit[0].label(hit[1]) if hit else party, "status": r.get("status", ""),
+                            "start": r.get("start", "") or r.get("start_as_stated", ""), "end": r.get("end", "") or r.get("end_as_stated", ""),
+                            "colour": colour[party]}
+                    if not r.get("start_start") and not r.get("end_end"):
+                        undated.append(text)
+                        continue
+                    a = date.fromisoformat(r["start_start"]) if r.get("start_start") else lo
+                    a2 = date.fromisoformat(r["start_end"]) if r.get("start_end") else a
+                    b = date.fromisoformat(r["end_end"]) if r.get("end_end") else hi
+                    b1 = date.fromisoformat(r["end_start"]) if r.get("end_start") else b
+                    bars.append({**text, "left": pct(a), "width": max(pct(b) - pct(a), 0.6),
+                                 "solid_left": round(100 * (a2 - a).days / max((b - a).days, 1), 2),
+                                 "solid_width": round(100 * (b1 - a2).days / max((b - a).days, 1), 2),
+                                 "open_start": not r.get("start_start"), "open_end": not r.get("end_end")})
+                # periods that overlap (a party's hold on several places) go on rows of their own
+                rows_end = []
+                for bar in sorted(bars, key=lambda x: (x["left"], x["key"])):
+                    row_no = next((i for i, end in enumerate(rows_end) if end <= bar["left"] + 0.01), len(rows_end))
+                    if row_no == len(rows_end):
+                        rows_end.append(0)
+                    rows_end[row_no] = bar["left"] + bar["width"]
+                    bar["row"] = row_no
+                if not bars and not undated:
+                    continue   # no period of this view points here
+                lane_list.append({"name": lane, "label": src.cats.get(VIEW, {}).get(lane, ""), "bars": bars, "undated": undated,
+                                  "rows": max(len(rows_end), 1)})
+            step = next((s for s in (1, 2, 5, 10, 20, 50, 100) if (hi.year - lo.year + 1) / s <= 8), 500)
+            years = range(lo.year, hi.year + 1, step)   # from the first year, so the axis says where it starts
+            ticks = [{"year": y, "left": pct(date(y, 1, 1))} for y in years if pct(date(y, 1, 1)) <= 93]  # a label at the edge would spill over
+            out.append({"table": src.name, "by": ", ".join(own), "lanes": lane_list, "ticks": ticks, "asof": asof,
+                        "from": lo.isoformat(), "to": hi.isoformat()})
+        return out
+
     def row_page(self, t, row) -> str:
         root = ROW_ROOT
-        key = row[t.pk[0]]
-        label = t.label(row)
-        tpage = f"{root}tables/{esc(t.name)}.html"
-        b = [f'<nav aria-label="Breadcrumb" class="crumbs"><ol><li><a href="{root}index.html">Home</a></li>'
-             f'<li><a href="{tpage}">{esc(t.name)}</a></li><li aria-current="page"><code>{esc(key)}</code></li></ol></nav>',
-             f"<h1>{esc(label)}{self.badge_of(t, row)}</h1>",
-             f'<p class="meta"><a href="{tpage}#{esc(frag(t.anchors[id(row)]))}">In the table</a>. '
-             f"Cite: <em>{esc(Path(t.res.path).name)}, row <code>{esc(key)}</code>, version {esc(self.pkg.version)}</em>.</p>"]
         links = self.linked_sources(t, row)
-        if VERDICT in t.cats:
-            b.append(self.verdict_section(t, row, root, links))
+        verdict = self.verdict_section(t, row, root, links) if VERDICT in t.cats else None
         main = [g for g in t.quotes() if g[0] == "quote" or VERDICT not in t.cats]
-        further = [] if VERDICT in t.cats else self.link_figures(links, root, set())
         figs = [x for x in (self.quote_figure(t, row, qf, sf, lf, root) for qf, sf, lf in main) if x]
-        if figs or further:
-            b.append(f'<section><h2 id="{CHROME_IDS}src">Source</h2>')
-            b += figs
-            if further:
-                names = ", ".join(lt.name for lt, _, rows in links if rows)
-                b.append(f'<h3>Further sources</h3><p class="meta">From <code>{esc(names)}</code>.</p>')
-                b += further
-            b.append("</section>")
-        b.append(self.pairs_section(t, row, root))
-        # the other values: every value is on the page once
+        further = [] if VERDICT in t.cats else self.link_figures(links, root, set())
         shown = self.shown_above(t)
         lf = t.label_field(row)
         if lf and cut(row[lf]) == " ".join(row[lf].split()):  # the heading shows it whole
             shown = shown | {lf}
-        rest = [f["name"] for f in t.fields if row.get(f["name"]) and f["name"] not in shown]
-        if rest:
-            b.append('<section><h2>Other values</h2><dl class="values">'
-                     + "".join(f"<dt>{self.field_head(t, f)}</dt><dd>{self.value(t, f, row, root, long=True)}</dd>" for f in rest)
-                     + f'</dl><p class="meta"><a href="{tpage}#{CHROME_IDS}cols">What each column holds</a>.</p></section>')
-        # foreign keys, both ways
-        out = []
+        rest = [{"name": f["name"], "ftitle": f.get("title", ""), "cell": self.cell(t, f["name"], row, root, long=True)}
+                for f in t.fields if row.get(f["name"]) and f["name"] not in shown]
+        points = []
         for own, target, theirs in t.fks:
             vals = tuple(row.get(f, "") for f in own)
             if not all(vals) or target not in self.tables:
                 continue
             tt = self.tables[target]
             hit = self.lookup(target, theirs, vals)
-            what = ", ".join(f"<code>{esc(f)}</code>" for f in own)
-            shown_id = " / ".join(vals)
-            if hit is None:
-                out.append(f"<li>{what}: <code>{esc(shown_id)}</code> (not in {esc(target)})</li>")
-            else:
-                lbl = tt.label(hit)
-                out.append(f'<li>{what}: <a href="{esc(self.href(tt, hit, root))}">{esc(lbl)}</a>'
-                           + (f" <code>{esc(shown_id)}</code>" if lbl != shown_id else "") + f"{self.badge_of(tt, hit)}</li>")
-        if out:
-            b.append(f'<section><h2>Rows it points to</h2><ul>{"".join(out)}</ul></section>')
-        refs = self.referrers(t, row)
+            points.append({"own": own, "id": " / ".join(vals), "target": target, "hit": self.link(tt, hit, root) if hit is not None else None})
         above = {(lt.name, tuple(own)) for lt, own, rows in links if rows}
-        if refs:
-            b.append("<section><h2>Rows that point to it</h2>")
-        for i, (src, own, rows) in enumerate(refs):
-            what = ", ".join(own)
-            b.append(f'<h3 id="{CHROME_IDS}from{i}">{esc(src.name)}, by <code>{esc(what)}</code> ({len(rows)})</h3>')
+        refs = []
+        for i, (src, own, rows) in enumerate(self.referrers(t, row)):
+            ref = {"i": i, "table": src.name, "own": ", ".join(own), "n": len(rows), "filter": "", "above": False, "mini": None}
             if len(rows) > MAX_LISTED:
-                theirs = self.theirs(t, src, own)
-                query = "&".join(f"{urlquote(f)}={urlquote(row.get(k, ''))}" for f, k in zip(own, theirs))
-                b.append(f'<p><a href="{root}tables/{esc(src.name)}.html?{esc(query)}">See them in the table {esc(src.name)}</a> '
-                         f"(filtered by <code>{esc(what)}</code> = <code>{esc(' / '.join(row.get(k, '') for k in theirs))}</code>).</p>")
+                theirs = next(th for s2, o2, th in self.back.get(t.name, []) if s2 is src and o2 == own)
+                ref["filter"] = "&".join(f"{urlquote(f)}={urlquote(row.get(k, ''))}" for f, k in zip(own, theirs))
+                ref["value"] = " / ".join(row.get(k, "") for k in theirs)
             elif (src.name, tuple(own)) in above:
-                where = f"{CHROME_IDS}verdict" if VERDICT in t.cats else f"{CHROME_IDS}src"
-                b.append(f'<p>Shown with their quotes <a href="#{where}">above</a>.</p>')
-            elif src.paged:
-                b.append("<ul>" + "".join(f'<li><a href="{esc(self.href(src, r, root))}">{esc(src.label(r))}</a>'
-                                          f'{self.badge_of(src, r)}</li>' for r in rows) + "</ul>")
+                ref["above"] = f"{CHROME_IDS}verdict" if verdict else f"{CHROME_IDS}src"
             else:
-                b.append(self.mini_table(src, own, rows, root, f"{CHROME_IDS}from{i}"))
-        if refs:
-            b.append("</section>")
-        return self.page(f"{label} – {t.name}", "\n".join(b), root)
+                ref["mini"] = self.mini_table(src, own, rows, root, src.default_columns(self.tables) if src.paged else None)
+            refs.append(ref)
+        return self.render(
+            "row.html", root, title=f"{t.label(row)} – {t.name}", t=t, key=row[t.pk[0]], label=t.label(row),
+            badge=self.badge(t, row), anchor=t.anchors[id(row)], file=Path(t.res.path).name, verdict=verdict,
+            figs=figs, further=further, further_from=", ".join(lt.name for lt, _, rows in links if rows),
+            timelines=self.periods(t, row), pairs=self.pairs_section(t, row, root), rest=rest, points=points, refs=refs)
 
-    def theirs(self, t, src, own):
-        """The columns of t that the foreign key `own` of src refers to."""
-        return next(theirs for s2, o2, theirs in self.back.get(t.name, []) if s2 is src and o2 == own)
-
-    def mini_table(self, t, skip, rows, root, labelled_by) -> str:
-        """Rows of a table without pages of their own, in full: the key links to the row in its
-        table; columns equal to this row are left out, and a value every row shares is said once."""
-        cols = [f for f in t.names if f not in skip and f not in t.pk and any(r.get(f) for r in rows)]
-        same = [f for f in cols if len(rows) > 1 and all(r.get(f, "") == rows[0].get(f, "") for r in rows)]
-        cols = [f for f in cols if f not in same]
-        head = "".join(f'<th scope="col">{esc(f)}</th>' for f in cols)
-        body = []
-        for r in rows:
-            key = t.anchors[id(r)]
-            body.append(f'<tr><th scope="row"><a href="{esc(self.href(t, r, root))}">{esc(key)}</a></th>'
-                        + "".join(f"<td>{self.value(t, f, r, root)}</td>" for f in cols) + "</tr>")
-        shared = ""
-        if same:
-            shared = "<p>In every row: " + "; ".join(f"<code>{esc(f)}</code> {self.value(t, f, rows[0], root)}" for f in same) + ".</p>"
-        return (f'{shared}<div class="scroll" role="region" aria-labelledby="{labelled_by}" tabindex="0"><table class="plain mini">'
-                f'<thead><tr><th scope="col">{esc(", ".join(t.pk) or "row")}</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
-
-    # ---------------------------------------------------------- claims by verdict
+    # ---------------------------------------------------------- claims by verdict, codebook
     def verdicts_page(self) -> str:
         c = self.claims
         groups = defaultdict(list)
         for r in c.rows:
             groups[r.get(VERDICT, "")].append(r)
         order = list(c.cats[VERDICT]) + sorted(k for k in groups if k not in c.cats[VERDICT])
-        stated = next(((s, v[0]) for s, _, v, _ in c.pairs() if any(x.endswith("_verified") for x in v)), None)
-        extra = [f for f in c.names if f in c.cats and f not in (VERDICT,) and f in ("kind", "outcome")]
-        name = lambda v: v or "no verdict"  # noqa: E731
-        slug = lambda v: css_name(v) if v else "none"  # noqa: E731
-        b = ["<h1>Claims by verdict</h1>",
-             f"<p>{len(c.rows)} claims of the article, checked against primary documents where they were available. "
-             f'Each links to its page, with the quote, the verdict sources and the rows it concerns. As a table: <a href="tables/{esc(c.name)}.html">{esc(c.name)}</a>.</p>',
-             '<nav aria-label="Verdicts"><ul class="inline">'
-             + "".join(f'<li><a href="#v-{slug(v)}"><span class="badge v-{slug(v)}">{esc(name(v))}</span> {len(groups[v])}</a></li>' for v in order if groups[v])
-             + "</ul></nav>"]
-        vstated, vverified = (f"{stated[0]}_as_stated", stated[1]) if stated else (None, None)
+        stated = next(((f"{s}_as_stated", x) for s, _, v, _ in c.pairs() for x in v if x.endswith("_verified")), None)
+        extra = [f for f in c.names if f in c.cats and f != VERDICT and not f.endswith(_QUALIFIER)]
         vsrc = next((sf for qf, sf, _ in c.quotes() if qf != "quote" and sf), None)
+        sections = []
         for v in order:
             rows = groups[v]
             if not rows:
                 continue
             label = c.cats[VERDICT].get(v, "") if v else "not checked against the record (for example a forecast: see its outcome)"
             shown = [f for f in extra if any(r.get(f) for r in rows)]
-            b.append(f'<section><h2 id="v-{slug(v)}"><span class="badge v-{slug(v)}">{esc(name(v))}</span> '
-                     f"{esc(label)} ({len(rows)})</h2>")
-            cols = ['<th scope="col">claim</th>'] + [f'<th scope="col">{esc(f)}</th>' for f in shown]
-            if vstated:
-                cols += ['<th scope="col">the article states</th>', '<th scope="col">the record says</th>']
-            if vsrc:
-                cols.append('<th scope="col">verdict source</th>')
-            b.append(f'<div class="scroll" role="region" aria-labelledby="v-{slug(v)}" tabindex="0"><table class="plain">'
-                     f"<caption>Claims: {esc(name(v))}</caption><thead><tr>{''.join(cols)}</tr></thead><tbody>")
+            items = []
             for r in rows:
-                cells = [f'<th scope="row"><a href="{esc(self.href(c, r, ""))}">{esc(c.label(r))}</a></th>']
-                cells += [f"<td>{self.value(c, f, r, '')}</td>" for f in shown]
-                if vstated:
-                    said = r.get(vverified, "")
-                    said = esc(said) if said else ('<span class="empty">the same</span>' if v == "confirmed" else "")
-                    cells += [f"<td>{esc(r.get(vstated, ''))}</td>", f"<td>{said}</td>"]
-                if vsrc:
-                    cells.append(f"<td>{self.value(c, vsrc, r, '')}</td>")
-                b.append(f"<tr>{''.join(cells)}</tr>")
-            b.append("</tbody></table></div></section>")
-        return self.page(f"Claims by verdict – {self.short}", "\n".join(b), "", here="verdicts.html")
+                items.append({**self.link(c, r, ""), "cells": [self.cell(c, f, r, "") for f in shown],
+                              "stated": r.get(stated[0], "") if stated else "", "verified": r.get(stated[1], "") if stated else "",
+                              "src": self.cell(c, vsrc, r, "") if vsrc else None})
+            sections.append({"value": v or "no verdict", "slug": css_name(v) if v else "none", "label": label, "n": len(rows),
+                             "shown": shown, "rows": items})
+        return self.render("verdicts.html", "", here="verdicts.html", title=f"Claims by verdict – {self.short}", c=c,
+                           sections=sections, stated=stated, vsrc=vsrc)
+
+    def codebook_page(self) -> str:
+        text = (self.pkg.root / CODEBOOK).read_text(encoding="utf-8")
+        # its opening (title and how it is made), a list of its tables, then the tables
+        i = text.find("\n## ")
+        head, rest = (text[:i], text[i:]) if i >= 0 else (text, "")
+        return self.render("codebook.html", "", here="codebook.html", title=f"Codebook – {self.short}",
+                           head=markdown(head), body=markdown(rest),
+                           tables=[t for t in self.tables if re.search(rf"^## {re.escape(t)}$", rest, re.M)])
 
 
 # ------------------------------------------------------------------ figures and files
@@ -975,38 +885,47 @@ def svg_info(data: bytes):
     return alt, f"{alt}. {caption}" if caption else alt, w and w.group(1), h and h.group(1)
 
 
-def render(pkg) -> dict:
-    """Every file of the site: {relative path: bytes}. Pure: the same package gives the same bytes."""
-    site = Site(pkg)
+def render(ds: Dataset, release_dir=None) -> dict:
+    """Every file of the site: {relative path: bytes}. Pure: the same dataset gives the same bytes."""
+    site = Site(ds)
+    root = ds.root
     files = {}
-    fig_dir = pkg.root / "docs" / "figures"
-    figures = {}
+    fig_dir = root / "docs" / "figures"
+    figures = []
     if fig_dir.is_dir():
         for p in sorted(fig_dir.glob("*.svg")):
             if p.is_file() and not p.name.startswith("."):
                 data = p.read_bytes()
                 files[f"figures/{p.name}"] = data
                 alt, caption, w, h = svg_info(data)
-                figures[p.name] = (alt or p.stem, caption, w, h)
-    files["index.html"] = site.index(figures)
+                figures.append({"name": p.name, "alt": alt or p.stem, "caption": caption or alt or p.stem, "w": w, "h": h})
+    site.releases, site.sums = releases, sums = site.release_files(release_dir)
+    for r in releases:
+        if r["data"] is not None:
+            files[f"release/{r['name']}"] = r["data"]
+    if sums is not None:
+        files[f"release/{SUMS}"] = sums
+    files["index.html"] = site.index(figures, releases, sums)
     if site.claims is not None:
         files["verdicts.html"] = site.verdicts_page()
+    if site.has_codebook:
+        files["codebook.html"] = site.codebook_page()
     for t in site.tables.values():
         files[f"tables/{t.name}.html"] = site.table_page(t)
         if t.paged:
             for row in t.rows:
                 files[t.page(row)] = site.row_page(t, row)
     # the package as published, under download/
-    files["download/datapackage.json"] = (pkg.root / "datapackage.json").read_bytes()
+    files["download/datapackage.json"] = (root / "datapackage.json").read_bytes()
     for t in site.tables.values():
-        files[f"download/{t.res.path}"] = (pkg.root / t.res.path).read_bytes()
+        files[f"download/{t.res.path}"] = (root / t.res.path).read_bytes()
         if t.res.schema_file != "datapackage.json":
-            files[f"download/{t.res.schema_file}"] = (pkg.root / t.res.schema_file).read_bytes()
-    for f in pkg.files:  # the resources that are not tables (GeoJSON): part of the package too
-        files[f"download/{f.path}"] = (pkg.root / f.path).read_bytes()
+            files[f"download/{t.res.schema_file}"] = (root / t.res.schema_file).read_bytes()
+    for f in ds.package.files:  # the resources that are not tables (GeoJSON): part of the package too
+        files[f"download/{f.path}"] = (root / f.path).read_bytes()
     for rel, _ in site.extra_files():
-        files[f"download/{rel}"] = (pkg.root / rel).read_bytes()
-    if not (pkg.root / "CITATION.cff").is_file() and site.cff_text():
+        files[f"download/{rel}"] = (root / rel).read_bytes()
+    if not (root / "CITATION.cff").is_file():
         files["download/CITATION.cff"] = site.cff_text()
     for p in sorted(ASSETS.iterdir()):
         if p.is_file() and not p.name.startswith("."):
@@ -1030,16 +949,15 @@ def is_site(folder: Path) -> bool:
         return False
 
 
-def build(root: Path = REPO, out: Path | None = None) -> Built:
-    """Render the site of the package at root and write it to out (default root/site), replacing a
+def build(ds: Dataset, out: Path | None = None, release_dir=None) -> Built:
+    """Render the site of the dataset and write it to out (default <package>/site), replacing a
     site built before; a folder that is not one is refused and left untouched."""
     start = time.perf_counter()
-    root = Path(root)
-    out = Path(out) if out is not None else root / "site"
+    out = Path(out) if out is not None else ds.root / "site"
     out = out.absolute()
     if not is_site(out):
         raise SiteError(f"{out}: exists and is not a site built by this command; refusing to replace it (choose another --out, or remove it)")
-    files = render(load_package(root))
+    files = render(ds, release_dir)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     try:
@@ -1062,8 +980,9 @@ def build(root: Path = REPO, out: Path | None = None) -> Built:
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
-    pages = sum(1 for rel in files if rel.endswith(".html"))
-    return Built(out, pages, sum(len(v) for v in files.values()), time.perf_counter() - start)
+    pages = {rel: len(v) for rel, v in files.items() if rel.endswith(".html")}
+    largest = max(pages.items(), key=lambda kv: (kv[1], kv[0]))
+    return Built(out, len(pages), sum(len(v) for v in files.values()), time.perf_counter() - start, largest)
 
 
 def write_zip(site: Path, path: Path, top: str):
@@ -1075,18 +994,27 @@ def write_zip(site: Path, path: Path, top: str):
 
 
 def cli(args) -> int:
-    """`python -m ifimes_karabakh site [--out DIR] [--zip FILE]`."""
+    """`python -m ifimes_karabakh site [--out DIR] [--zip FILE] [--release DIR]`."""
     import sys
+    from .dataset import DatasetError
     try:
-        res = build(REPO, Path(args.out))
+        ds = Dataset.load(REPO)
+        res = build(ds, Path(args.out), getattr(args, "release", None) or REPO / "dist")
         if getattr(args, "zip", None):
-            pkg = load_package(REPO)
-            write_zip(res.out, Path(args.zip), f"{pkg.name}-{pkg.version}-site")
+            write_zip(res.out, Path(args.zip), f"{release_name(ds.descriptor)}-site")
+    except DatasetError as e:
+        print(f"ifimes_karabakh site: the package cannot be read (./dp validate says more):\n{e}", file=sys.stderr)
+        return 1
     except SiteError as e:
         print(f"ifimes_karabakh site: refused: {e}", file=sys.stderr)
         return 1
-    print(f"{res.out}: {res.pages} pages, {nice_bytes(res.bytes)}, built in {res.seconds:.1f} s")
+    print(f"{res.out}: {res.pages} pages, {nice_bytes(res.bytes)}, built in {res.seconds:.1f} s; "
+          f"largest page {res.largest[0]} ({nice_bytes(res.largest[1])})")
+    status = 0
     if res.bytes >= MAX_BYTES:
         print(f"ifimes_karabakh site: the site is {nice_bytes(res.bytes)}, over the {nice_bytes(MAX_BYTES)} it must stay under", file=sys.stderr)
-        return 1
-    return 0
+        status = 1
+    if res.largest[1] >= MAX_PAGE_BYTES:
+        print(f"ifimes_karabakh site: {res.largest[0]} is {nice_bytes(res.largest[1])}, over the {nice_bytes(MAX_PAGE_BYTES)} a page must stay under", file=sys.stderr)
+        status = 1
+    return status

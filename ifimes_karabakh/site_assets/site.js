@@ -1,5 +1,6 @@
-/* Search, sorting and filters for the table pages of the site (ifimes_karabakh/site.py).
-   Without JavaScript every row shows and the controls stay hidden. No network, no library. */
+/* Search, sorting, filters and the column chooser of the table pages of the site
+   (ifimes_karabakh/site.py). Without JavaScript every row and every column shows and the controls
+   stay hidden. No network, no library. */
 (function () {
   "use strict";
   var each = function (list, fn) { Array.prototype.forEach.call(list, fn); };
@@ -14,7 +15,7 @@
     var rows = Array.prototype.slice.call(tbody.rows);
     var texts = rows.map(function (r) { return fold(r.textContent); });
     var search = box.querySelector("input[type=search]");
-    var selects = box.querySelectorAll("select[data-col]");
+    var selects = box.querySelectorAll("select[data-col], select[data-attr]");
     var status = box.querySelector("[role=status]");
     var heads = table.tHead.rows[0].cells;
     var names = Array.prototype.map.call(heads, function (th) { return th.textContent.trim(); });
@@ -36,7 +37,8 @@
           fixed.every(function (f) { return cellText(row, f[0]) === f[1]; });
         each(selects, function (s) {
           if (!ok || s.value === "") { return; }
-          var v = cellText(row, +s.getAttribute("data-col"));
+          var attr = s.getAttribute("data-attr");
+          var v = attr ? row.getAttribute("data-" + attr) || "" : cellText(row, +s.getAttribute("data-col"));
           ok = s.value === "__empty" ? v === "" || v === "–" : v === s.value;
         });
         row.hidden = !ok;
@@ -86,6 +88,26 @@
       button.addEventListener("click", function () { sortBy(col); });
     });
 
+    /* the column chooser: one style rule hides the columns not chosen (the page's own rule,
+       written for the columns shown at first, is replaced) */
+    var chooser = box.querySelector(".chooser");
+    if (chooser) {
+      var boxes = chooser.querySelectorAll("input[data-col]");
+      var first = Array.prototype.map.call(boxes, function (b) { return b.checked; });
+      var sheet = document.getElementById("__colstyle") || document.head.appendChild(document.createElement("style"));
+      var shownCount = chooser.querySelector("[data-shown]");
+      var columns = function () {
+        var hide = [];
+        each(boxes, function (b) { if (!b.checked) { hide.push("#" + table.id + " tr > :nth-child(" + (+b.getAttribute("data-col") + 1) + ")"); } });
+        sheet.textContent = hide.length ? hide.join(", ") + " { display: none; }" : "";
+        shownCount.textContent = String(boxes.length - hide.length);
+      };
+      each(boxes, function (b) { b.addEventListener("change", columns); });
+      chooser.querySelector("[data-all]").addEventListener("click", function () { each(boxes, function (b) { b.checked = true; }); columns(); });
+      chooser.querySelector("[data-default]").addEventListener("click", function () { each(boxes, function (b, i) { b.checked = first[i]; }); columns(); });
+      columns();
+    }
+
     search.addEventListener("input", apply);
     each(selects, function (s) { s.addEventListener("change", apply); });
     box.querySelector("[data-reset]").addEventListener("click", reset);
@@ -100,6 +122,10 @@
       }
     }
     window.addEventListener("hashchange", reveal);
+    /* the filters are open on a wide screen, folded on a phone */
+    each(box.querySelectorAll("details[data-open-wide]"), function (d) {
+      d.open = window.matchMedia("(min-width: 40rem)").matches;
+    });
     box.hidden = false;
     apply();
   });
