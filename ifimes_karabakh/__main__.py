@@ -74,7 +74,7 @@ def cmd_release(args):
     from .validate import validate
     res = validate(REPO)
     if res.problems:
-        print(f"ifimes_karabakh release: refused: the package has {len(res.problems)} problem(s); run ./dp validate", file=sys.stderr)
+        print(f"ifimes_karabakh release: refused: the package has {res.problems.total} problem(s); run ./dp validate", file=sys.stderr)
         return 1
     try:
         paths = build(REPO, Path(args.out), other_commit=args.other_commit)
@@ -91,7 +91,7 @@ def cmd_benchmark(args):
     with --hostile, feed it every hostile input instead (hostile.py)."""
     if args.hostile:
         from .hostile import run as hostile
-        hostile()
+        hostile(args.only)
         return 0
     from .benchmark import run
     run(args.scales)
@@ -135,12 +135,17 @@ def main(argv=None):
             p.add_argument("--release", default=str(REPO / "dist"), help="folder of the release files to link (default dist/)")
         if cmd == "benchmark":
             p.add_argument("--scales", type=int, nargs="+", default=[1, 10, 100, 1000])
-            p.add_argument("--hostile", action="store_true", help="time every structural and hostile input of issue 9 instead")
+            p.add_argument("--hostile", action="store_true", help="time every structural and hostile input of issues 9 and 15 instead")
+            p.add_argument("--only", help="with --hostile: only the cases whose title contains this text")
     args = ap.parse_args(argv)
+    from .descriptor import DescriptorError
     try:
         return COMMANDS[args.command][0](args)
     except KeyboardInterrupt:
         return 130
+    except DescriptorError as e:  # the package's descriptor or a schema is unusable: a data problem, located
+        print(f"ifimes_karabakh {args.command}: refused: the package cannot be read; run ./dp validate\n{e}", file=sys.stderr)
+        return 1
     except BaseException as e:  # a fault of the command, not of the data: one line, no traceback
         if args.debug or isinstance(e, SystemExit):
             raise

@@ -43,6 +43,9 @@ def scaled_copy(pkg, dest: Path, k: int) -> int:
     shutil.copy2(pkg.root / "datapackage.json", dest / "datapackage.json")
     if (pkg.root / "texts").is_dir():  # the kept texts the sources point to
         shutil.copytree(pkg.root / "texts", dest / "texts")
+    for f in pkg.files:  # the resources that are not tables (GeoJSON), as they are
+        (dest / f.path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(pkg.root / f.path, dest / f.path)
     rows_total = 0
     for r in pkg.resources:
         if r.schema_file != "datapackage.json":

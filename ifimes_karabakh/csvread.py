@@ -18,13 +18,19 @@ from pathlib import Path
 import pandas as pd
 
 from .bounded import TooLarge, open_bounded
-from .report import Problem, name, show
+from .report import Problem, Problems, name, show
 from .values import NUMBER
 
 MAX_TABLE_BYTES = 256 * 2**20   # a larger CSV file is refused unread
 MAX_LINE_BYTES = 4 * 2**20      # a longer physical line ends the reading of the table
 MAX_CELL_CHARS = 100_000        # a longer cell ends the reading of the table
 MAX_COLUMNS = 1_000             # a header with more columns is refused
+MAX_DAMAGED = 1_000             # with more damaged rows than this the rows are no longer kept (only counted)
+# What bounds the time and memory of one table whatever its bytes (a valid 1,000,000-row table of
+# 15 columns is within them): past any of these the table is not read further, and says so.
+MAX_LINES = 2_000_000           # physical lines (each costs a few microseconds, even a blank one)
+MAX_CELLS = 16_000_000          # rows × header columns: every cell is looked at
+MAX_DISTINCT = 3_000_000        # distinct values kept (each costs about 100 bytes beside its text)
 
 # C0 and C1 controls, line and paragraph separators, bidirectional controls, zero-width characters
 # and the BOM inside text: none belongs in a cell. \n is caught separately (a line break in a cell).
@@ -42,8 +48,9 @@ class Table:
     #                                             no other finding is reported there, and a reference that may
     #                                             point to one of them is not reported as missing
     missing: list = field(default_factory=list)  # schema fields not in the header
-    problems: list = field(default_factory=list)
-    complete: bool = False                      # False: not read to the end (or not at all)
+    problems: Problems = field(default_factory=Problems)  # at most MAX_PER_KIND per kind kept, the rest counted
+    complete: bool = False                      # False: not read to the end (or not at all), or its rows not kept
+    why: str = "could not be read to the end"   # why the rows are not checked, when not complete
 
 
 def read_table(path: Path, rel: str, fields: list) -> Table:
@@ -100,6 +107,9 @@ class _Lines:
         if not raw:
             raise StopIteration
         self.n += 1
+        if self.n > MAX_LINES:
+            self.out.append(Problem(self.rel, self.n, None, "limit", f"more than {MAX_LINES:,} lines; the table is not read past this line"))
+            raise _Stop
         if len(raw) > MAX_LINE_BYTES:
             self.out.append(Problem(self.rel, self.n, None, "limit", f"line too long (more than {MAX_LINE_BYTES:,} bytes); the table is not read past this line"))
             raise _Stop
@@ -151,33 +161,53 @@ def _parse(reader, lines, t, fields):
     index = []
     seen = [{} for _ in present]  # one str object per distinct value: repeated ids and quotes cost no memory
     start = lines.n + 1
+    keep = True  # False past MAX_DAMAGED damaged rows: the rows are then only checked, not kept
+    cells = 0
     for values in reader:
         line, end = start, lines.n
         start = end + 1
+        cells += width
+        if cells > MAX_CELLS:
+            out.append(Problem(rel, line, None, "limit", f"more than {MAX_CELLS:,} cells (rows × {width} columns); the table is not read past this line"))
+            raise _Stop
         if not values:
             out.append(Problem(rel, line, None, "structure", "blank line (expected a data row)"))
             continue
+        damaged = None  # the row's text, all its cells, when it is damaged
         if len(values) != width:
             what = "too many" if len(values) > width else "too few"
             out.append(Problem(rel, line, None, "structure", f"{what} cells (found {len(values):,}; expected {width})"))
-            t.damaged[line] = "\x1f".join(values)
+            damaged = "\x1f".join(values) if keep else ""
             values = values[:width] + [""] * (width - len(values))
         for n in range(line, end + 1):
             if n in lines.replaced:
                 kind, message = lines.replaced.pop(n)
                 col = next((header[i] for i, v in enumerate(values) if REPLACED in v), None)
                 out.append(Problem(rel, n, col, kind, message))
-                t.damaged[line] = "\x1f".join(values)
+                damaged = damaged or ("\x1f".join(values) if keep else "")
+        if damaged is not None and keep:
+            t.damaged[line] = damaged
+            if len(t.damaged) > MAX_DAMAGED:
+                keep, columns, index, seen = False, None, None, None
+                t.why = f"has more than {MAX_DAMAGED:,} damaged rows"
+                out.append(Problem(rel, line, None, "limit", f"more than {MAX_DAMAGED:,} damaged rows: from this line on the rows are checked "
+                                                             "for their bytes and cells only, and the table's values and references are not checked"))
         for i, v in enumerate(values):
             if v:
                 if len(v) > MAX_CELL_CHARS:
                     out.append(Problem(rel, line, header[i], "limit", f"cell too long (found {len(v):,} characters; expected at most {MAX_CELL_CHARS:,}); the table is not read past this row"))
                     raise _Stop
                 _cell_problems(out, rel, line, header[i], v)
-        for k, i in enumerate(idx):
-            v = values[i]
-            columns[k].append(seen[k].setdefault(v, v))
-        index.append(line)
+        if keep:
+            for k, i in enumerate(idx):
+                v = values[i]
+                columns[k].append(seen[k].setdefault(v, v))
+            index.append(line)
+            if not len(index) & 0xFFFF and sum(map(len, seen)) > MAX_DISTINCT:  # counted every 65,536 rows
+                out.append(Problem(rel, line, None, "limit", f"more than {MAX_DISTINCT:,} distinct values; the table is not read past this line"))
+                raise _Stop
+    if not keep:
+        return
     t.frame = pd.DataFrame({f: pd.Series(c, dtype=object) for f, c in zip(present, columns)})
     if t.frame.empty and not present:
         t.frame = pd.DataFrame(index=range(len(index)))
@@ -190,7 +220,7 @@ def _header_problems(t, fields):
     have, want = set(header), set(fields)
     for f in fields:
         if f not in have:
-            out.append(Problem(rel, 1, f, "header", f"column missing from the header (expected the columns {', '.join(fields)})"))
+            out.append(Problem(rel, 1, f, "header", f"column missing from the header (expected the columns {', '.join(map(name, fields))})"))
     extra = [h for h in header if h not in want]
     for h in extra[:10]:
         out.append(Problem(rel, 1, h, "header", f"column not in the schema (found {show(h)}; expected only the schema's fields)"))
@@ -200,7 +230,7 @@ def _header_problems(t, fields):
     for h in dup:
         out.append(Problem(rel, 1, h, "header", "column named twice in the header"))
     if have == want and not dup and header != fields:
-        out.append(Problem(rel, 1, None, "header", f"columns out of order (found {', '.join(map(name, header))}; expected {', '.join(fields)})"))
+        out.append(Problem(rel, 1, None, "header", f"columns out of order (found {', '.join(map(name, header))}; expected {', '.join(map(name, fields))})"))
 
 
 def _cell_problems(out, rel, line, column, v):

@@ -106,21 +106,37 @@ class Dataset:
         return ds
 
 
+MAX_KEPT_BYTES = 16 * 2**20  # the kept texts together (4 of about 2 kB now): past this a text is not read
+
+
 def kept_texts(pkg, sources, out):
     """source_id -> the text kept in the repository for it (sources.text_file), each file read
-    once with the article's limits and refused outside the package folder; problems located at
-    the source's row."""
-    texts, by_path = {}, {}
+    once (however its path is spelt: texts/a.txt, ./texts/a.txt) with the article's limits, the
+    texts together at most MAX_KEPT_BYTES, and refused outside the package folder; problems
+    located at the source's row."""
+    texts, by_rel, by_file, total = {}, {}, {}, 0
     if sources is None or not {"source_id", "text_file"} <= set(sources.columns):
         return texts  # the rules that need the texts are skipped, and listed, for the same reason
     for line, sid, rel in zip(sources.index, sources["source_id"], sources["text_file"]):
         if not rel:
             continue
-        if rel not in by_path:
-            found = []
+        if rel not in by_rel:
+            found, text = [], None
             path = inside(pkg.root, rel, "data/sources.csv", "text_file", found)
-            by_path[rel] = (Article.read(path, found, rel) if path is not None else None), found
-        text, found = by_path[rel]
+            real = path.resolve() if path is not None else None
+            if real is not None and real not in by_file:
+                size = real.stat().st_size if real.is_file() else 0
+                if total + size > MAX_KEPT_BYTES:
+                    by_file[real] = None, [Problem(rel, None, None, "limit", f"kept texts larger than {MAX_KEPT_BYTES:,} bytes together; this one is not read")]
+                else:
+                    total += size
+                    read = []
+                    by_file[real] = Article.read(path, read, rel), read
+            if real is not None:
+                text, read = by_file[real]
+                found += read
+            by_rel[rel] = text, found
+        text, found = by_rel[rel]
         out += [Problem("data/sources.csv", int(line), "text_file", p.kind, p.message) for p in found]
         if text is not None:
             texts[sid] = text

@@ -1,19 +1,34 @@
 """The one reader of datapackage.json and the Table Schemas it names.
 
-It reads with limits (size, nesting), checks the shape of what it reads, and refuses any path that
-leaves the package folder or points to the network, so that no tool of this package reads a file
-it was not meant to. Problems come back as located messages, never as exceptions."""
+It reads with limits (size, nesting, number of resources and fields), checks the shape of what it
+reads, and refuses any path that leaves the package folder, points to the network or names
+something other than a regular file (a FIFO, a device, a folder, a symlink loop), so that no tool
+of this package reads a file it was not meant to, or waits on one forever. JSON that Python's
+reader accepts but JSON does not (NaN, Infinity), or that readers would take differently
+(a key twice in one object, a number beyond the float range, a lone surrogate), is refused where it
+stands. So is anything in a descriptor or schema that would change what frictionless or another
+reader checks and that this validator does not check (inline data, compression, a field format,
+true values, ...): never ignored. Problems come back as located messages, never as exceptions."""
 import json
+import json.decoder
+import json.scanner
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .bounded import TooLarge, read_bounded
 from .patterns import compile_pattern
-from .report import Problem, show
+from .report import Problem, name, show
 
 MAX_JSON_BYTES = 10 * 2**20     # a descriptor or schema larger than this is refused unread
+MAX_RESOURCES = 100             # resources in one package (24 now): more are refused, none read
+MAX_FIELDS = 1_000              # fields in one Table Schema (csvread.MAX_COLUMNS for a header)
+MAX_FOREIGN_KEYS = 100          # foreign keys in one Table Schema: each costs a pass over a table
+MAX_NAME_CHARS = 64             # package and resource names become file names and SQL identifiers
 NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")  # package and resource names: safe in paths and SQL
+RESERVED = re.compile(r"^sqlite_")  # SQLite keeps these table names for itself (release builds SQLite)
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$")
 FIELD_TYPES = {"string", "integer", "number", "date", "boolean"}  # the types the validator checks
 CONSTRAINTS = {"required": bool, "unique": bool, "enum": list, "pattern": str, "minLength": int,
@@ -27,6 +42,19 @@ DIALECT_NEUTRAL = {"$schema", "csvddfVersion", "caseSensitiveHeader", "headerJoi
 DIALECT_SAME = {"skipInitialSpace": False, "headerRows": [1], "commentRows": []}
 # what a resource may declare about its file: only what csvread reads
 RESOURCE_FILE = {"type": ("table",), "format": ("csv",), "mediatype": ("text/csv",), "encoding": ("utf-8", "utf8")}
+# resource properties that make frictionless (or another reader) read or check something else than
+# the CSV file at `path`: refused, since this validator would not read or check it
+RESOURCE_REFUSED = {"data": "inline data beside the file", "compression": "a compressed file",
+                    "innerpath": "a file inside an archive", "extrapaths": "more files joined to the first",
+                    "scheme": "another way to reach the file", "hash": "a checksum of the file",
+                    "bytes": "the file's size", "stats": "the file's checksum, size or row count"}
+# field and schema properties with which frictionless would read or check the values otherwise than
+# this validator does: only their default value (or their absence) is accepted
+FIELD_DEFAULTS = {"format": "default", "bareNumber": True, "decimalChar": ".", "groupChar": "", "missingValues": [""]}
+FIELD_REFUSED = {"trueValues", "falseValues"}   # booleans are true or false here, nothing else
+SCHEMA_DEFAULTS = {"missingValues": [""], "fieldsMatch": "exact"}
+SCHEMA_REFUSED = {"uniqueKeys"}                 # not checked by this validator
+TEXT_KEYS = ("title", "description")            # copied into the docs and the site: text or absent
 # Resources without a Table Schema: the formats this validator reads (geojson.py), each with its media type.
 # Such a resource declares no `type` (Data Package v2 defines only "table") and no dialect.
 FILE_FORMATS = {"geojson": "application/geo+json"}
@@ -85,34 +113,165 @@ def as_list(value):
     return [value] if isinstance(value, str) else list(value or [])
 
 
-def read_json(path: Path, rel: str, out: list):
-    """The JSON at path, or None with a located problem in out (missing, too large, not UTF-8,
-    not JSON, nested too deeply, a number too long)."""
+class _Refused(ValueError):
+    """JSON that json.loads would read but that is refused; pos: where it starts in the text."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.pos = None
+
+
+def _constant(token):
+    raise _Refused(f"{token} is not a JSON number (expected a finite number, or a string)")
+
+
+def _float(text):
+    value = float(text)
+    if not math.isfinite(value):
+        raise _Refused(f"number beyond the range of a 64-bit float (found {show(text, 40)})")
+    return value
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_LONE_ESCAPE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+
+
+def _surrogate(value):
+    return _Refused(f"lone surrogate in a string (found {show(value)}; expected text that UTF-8 can hold)")
+
+
+def _pairs(pairs):
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen = set()
+        dup = next(k for k, _ in pairs if k in seen or seen.add(k))
+        raise _Refused(f"key {show(dup)} given twice in one object (expected each key once: readers keep one of them without a word)")
+    for k in obj:
+        if _SURROGATE.search(k):
+            e = _surrogate(k)
+            e.in_key = True
+            raise e
+    return obj
+
+
+def _strings(value):
+    """Every string of a parsed JSON value, keys included (no recursion: nesting is bounded by the reader)."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str):
+            yield v
+        elif isinstance(v, dict):
+            yield from v
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+
+
+def _locate(text):
+    """The first refused construct of the text (_Refused with its pos), found by reading it again
+    with the pure-Python scanner, which lets the start of every value be known (the C scanner,
+    used first because it is fast, cannot say where a hook refused)."""
+    def tracked(scan):
+        def scan_at(s, idx):
+            try:
+                return scan(s, idx)
+            except _Refused as e:
+                e.pos = idx if e.pos is None else e.pos
+                raise
+        return scan_at
+
+    def parse_object(s_and_end, strict, scan_once, *rest):
+        try:
+            return json.decoder.JSONObject(s_and_end, strict, tracked(scan_once), *rest)
+        except _Refused as e:  # a repeated key: located at its object; a surrogate in a key: at its escape
+            if e.pos is None:
+                m = _LONE_ESCAPE.search(s_and_end[0], s_and_end[1]) if getattr(e, "in_key", False) else None
+                e.pos = m.start() if m else s_and_end[1] - 1
+            raise
+
+    def parse_string(s, end, strict):
+        value, stop = json.decoder.scanstring(s, end, strict)
+        if _SURROGATE.search(value):
+            e = _surrogate(value)
+            e.pos = end - 1
+            raise e
+        return value, stop
+
+    dec = json.JSONDecoder(object_pairs_hook=_pairs, parse_constant=_constant, parse_float=_float)
+    dec.parse_object, dec.parse_string = parse_object, parse_string
+    dec.parse_array = lambda s_and_end, scan_once: json.decoder.JSONArray(s_and_end, tracked(scan_once))
+    dec.scan_once = json.scanner.py_make_scanner(dec)
     try:
-        data = read_bounded(path, MAX_JSON_BYTES)
+        dec.decode(text)
+    except _Refused as e:
+        return e
+    except (ValueError, RecursionError):
+        pass
+    return None
+
+
+def loads(text: str):
+    """json.loads, refusing what is not plain JSON or what readers would take differently
+    (_Refused, with pos where it is known): NaN and Infinity, a number beyond the float range, a
+    key twice in one object, a lone surrogate."""
+    try:
+        value = json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant, parse_float=_float)
+        if _SURROGATE_ESCAPE.search(text) and any(_SURROGATE.search(v) for v in _strings(value)):
+            raise _surrogate("")
+    except _Refused as e:
+        raise _locate(text) or e from None
+    return value
+
+
+def read_json(path: Path, rel: str, out: list):
+    """The JSON at path, or None with a located problem in out (see load_json; JSON `null` is None
+    too: a caller that must tell the two apart uses load_json)."""
+    return load_json(path, rel, out)[1]
+
+
+def load_json(path: Path, rel: str, out: list):
+    """(True, the JSON at path), or (False, None) with a located problem in out (missing, not a
+    regular file, too large, not UTF-8, not JSON, not plain JSON, nested too deeply, a number too
+    long). JSON `null` is (True, None): the caller says what it expected instead."""
+    try:
+        data = read_bounded(path, MAX_JSON_BYTES)  # a regular file only: a FIFO or a device is refused at once
     except TooLarge as e:
         out.append(Problem(rel, None, None, "json", f"file too large (found {e.found}; expected at most {MAX_JSON_BYTES:,})"))
-        return None
+        return False, None
     except FileNotFoundError:
         out.append(Problem(rel, None, None, "missing", "file is missing"))
-        return None
+        return False, None
     except OSError as e:
         out.append(Problem(rel, None, None, "json", f"file cannot be read ({e.strerror})"))
-        return None
+        return False, None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         out.append(Problem(rel, data[:e.start].count(b"\n") + 1, None, "json", "bytes that are not UTF-8 (expected UTF-8 JSON)"))
-        return None
+        return False, None
     try:
-        return json.loads(text)
+        return True, loads(text)
     except json.JSONDecodeError as e:
         out.append(Problem(rel, e.lineno, None, "json", f"invalid JSON ({e.msg} at column {e.colno})"))
+    except _Refused as e:
+        pos = e.pos or 0
+        line, col = text.count("\n", 0, pos) + 1, pos - text.rfind("\n", 0, pos)
+        out.append(Problem(rel, line, None, "json", f"not plain JSON at column {col}: {e}"))
     except RecursionError:
         out.append(Problem(rel, None, None, "json", "invalid JSON (nested too deeply to read)"))
     except ValueError as e:  # e.g. an integer of more than 4300 digits
         out.append(Problem(rel, None, None, "json", f"invalid JSON ({str(e).split(';')[0]})"))
-    return None
+    return False, None
+
+
+def real(path: Path) -> Path:
+    """path with its symlinks resolved; a symlink loop, which cannot be, is left as it is (absolute)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError up to Python 3.12, OSError since
+        return path.absolute()
 
 
 def inside(root: Path, rel, where: str, column: str, out: list):
@@ -128,18 +287,24 @@ def inside(root: Path, rel, where: str, column: str, out: list):
         out.append(Problem(where, None, column, "path", f"path outside the package folder refused (found {show(rel)}; expected a relative path without '..')"))
         return None
     full = root / rel
-    if not full.resolve().is_relative_to(root.resolve()):
+    try:
+        real, home = full.resolve(), root.resolve()
+    except (OSError, RuntimeError) as e:  # a symlink loop (RuntimeError up to Python 3.12, OSError since)
+        out.append(Problem(where, None, column, "path", f"path cannot be followed: {show(str(e).split(':')[0], 40)} (found {show(rel)})"))
+        return None
+    if not real.is_relative_to(home):
         out.append(Problem(where, None, column, "path", f"path leads outside the package folder through a link, refused (found {show(rel)})"))
         return None
     if full.exists() and not full.is_file():
-        out.append(Problem(where, None, column, "path", f"path is not a file (found {show(rel)})"))
+        out.append(Problem(where, None, column, "path", f"path is not a regular file (a folder, FIFO or device; found {show(rel)})"))
         return None
     return full
 
 
 def check_schema(schema, where: str, out: list, prefix: str = "") -> bool:
-    """The parts of a Table Schema the tools rely on have the right shape; problems go to out
-    (located in `where`, with `prefix` before the path inside the schema when it is inline)."""
+    """The Table Schema has the shape the tools rely on, and says nothing that this validator would
+    not check; problems go to out (located in `where`, with `prefix` before the path inside the
+    schema when it is inline)."""
     n = len(out)
 
     def bad(column, what, found):
@@ -147,12 +312,23 @@ def check_schema(schema, where: str, out: list, prefix: str = "") -> bool:
         out.append(Problem(where, None, column, "descriptor", f"{what} (found {show(found)})"))
 
     if not isinstance(schema, dict):
-        bad(None, "a Table Schema must be a JSON object", type(schema).__name__)
+        bad(None, "a Table Schema must be a JSON object (every table of this package needs one)", "null" if schema is None else type(schema).__name__)
         return False
     fields = schema.get("fields")
     if not isinstance(fields, list) or not fields:
         bad("fields", "expected a non-empty list of fields", type(fields).__name__)
         return False
+    if len(fields) > MAX_FIELDS:
+        bad("fields", f"too many fields (expected at most {MAX_FIELDS:,})", f"{len(fields):,}")
+        return False
+    for key in TEXT_KEYS:
+        if key in schema and not isinstance(schema[key], str):
+            bad(key, "expected text", schema[key])
+    for key, default in SCHEMA_DEFAULTS.items():
+        if key in schema and schema[key] != default:
+            bad(key, f"not read by this validator (expected {default!r}, or nothing)", schema[key])
+    for key in sorted(SCHEMA_REFUSED & set(schema)):
+        bad(key, "not checked by this validator (expected it absent)", schema[key])
     names = []
     for i, f in enumerate(fields):
         at = f"fields[{i}]"
@@ -160,15 +336,30 @@ def check_schema(schema, where: str, out: list, prefix: str = "") -> bool:
             bad(at, "a field must be an object with a non-empty string name", f)
             continue
         names.append(f["name"])
-        if f.get("type", "string") not in FIELD_TYPES:
-            bad(f"{at}.type", f"type not checked by this validator (expected one of {', '.join(sorted(FIELD_TYPES))})", f.get("type"))
+        t = f.get("type", "string")
+        if not isinstance(t, str) or t not in FIELD_TYPES:
+            bad(f"{at}.type", f"type not checked by this validator (expected one of {', '.join(sorted(FIELD_TYPES))})", t)
+        for key in TEXT_KEYS:
+            if key in f and not isinstance(f[key], str):
+                bad(f"{at}.{key}", "expected text", f[key])
+        for key, default in FIELD_DEFAULTS.items():
+            if key in f and f[key] != default:
+                bad(f"{at}.{key}", f"not read by this validator (expected {default!r}, or nothing)", f[key])
+        for key in sorted(FIELD_REFUSED & set(f)):
+            bad(f"{at}.{key}", "not read by this validator (expected it absent: a boolean is true or false)", f[key])
         c = f.get("constraints", {})
         if not isinstance(c, dict):
             bad(f"{at}.constraints", "expected an object", c)
             continue
+        for key in sorted(set(c) - set(CONSTRAINTS)):
+            bad(f"{at}.constraints.{key}", f"constraint not checked by this validator (expected only {', '.join(CONSTRAINTS)})", key)
         for key, want in CONSTRAINTS.items():
             if key in c and (not isinstance(c[key], want) or isinstance(c[key], bool) and want is not bool):
                 bad(f"{at}.constraints.{key}", "constraint of the wrong type", c[key])
+            elif key in ("minimum", "maximum") and key in c and not _finite(c[key]):
+                bad(f"{at}.constraints.{key}", "bound beyond the range of a 64-bit float (expected a finite number)", c[key])
+            elif key in ("minLength", "maxLength") and key in c and not 0 <= c[key] <= 2**63 - 1:
+                bad(f"{at}.constraints.{key}", "length out of range (expected 0 to 2**63 - 1)", c[key])
         if isinstance(c.get("pattern"), str):
             try:
                 compile_pattern(c["pattern"])
@@ -183,12 +374,28 @@ def check_schema(schema, where: str, out: list, prefix: str = "") -> bool:
                 bad(f"{at}.categories", "expected a list of {value, label} objects with string values", cats)
             elif "enum" in c and values != c["enum"]:
                 bad(f"{at}.categories", "categories and constraints.enum list different values (expected the same values in the same order)", values)
-    if len(set(names)) != len(names):
-        bad("fields", "field names must be unique", sorted({x for x in names if names.count(x) > 1}))
-    for key in as_list(schema.get("primaryKey")) if isinstance(schema.get("primaryKey", []), (str, list)) else [None]:
-        if key not in names:
-            bad("primaryKey", "primary key names no field", key)
+            elif any(isinstance(x, dict) and "label" in x and not isinstance(x["label"], str) for x in cats):
+                bad(f"{at}.categories", "a category's label must be text", cats)
+    counts = Counter(names)
+    if len(counts) != len(names):
+        bad("fields", "field names must be unique", sorted(x for x, k in counts.items() if k > 1))
+    folded = Counter(x.casefold() for x in counts)
+    if len(folded) != len(counts):  # SQLite, spreadsheets and case-insensitive file systems read them as one
+        bad("fields", "field names that differ only in case (expected names that differ in more than case)",
+            sorted(x for x in counts if folded[x.casefold()] > 1))
+    pk = schema.get("primaryKey")
+    if pk is None or pk == []:
+        bad("primaryKey", "a Table Schema needs a primary key (expected the fields that identify a row: every table of this package has one)", pk)
+    elif not isinstance(pk, (str, list)):
+        bad("primaryKey", "primary key names no field", pk)
+    else:
+        for key in as_list(pk):
+            if not isinstance(key, str) or key not in counts:
+                bad("primaryKey", "primary key names no field", key)
     fks = schema.get("foreignKeys", [])
+    if isinstance(fks, list) and len(fks) > MAX_FOREIGN_KEYS:
+        bad("foreignKeys", f"too many foreign keys (expected at most {MAX_FOREIGN_KEYS})", len(fks))
+        return False
     for i, fk in enumerate(fks if isinstance(fks, list) else [None]):
         at = f"foreignKeys[{i}]"
         ref = fk.get("reference") if isinstance(fk, dict) else None
@@ -201,9 +408,17 @@ def check_schema(schema, where: str, out: list, prefix: str = "") -> bool:
             bad(at, "fields and reference.fields must name the same number of fields, by name", fk)
             continue
         for k in as_list(own):
-            if k not in names:
+            if k not in counts:
                 bad(at, "foreign key names no field", k)
     return len(out) == n
+
+
+def _finite(bound) -> bool:
+    """A constraint bound that compares with a float: finite, and an integer within the float range."""
+    try:
+        return math.isfinite(float(bound))
+    except OverflowError:
+        return False
 
 
 def check_resource_file(r: dict, where: str, at: str, out: list):
@@ -212,6 +427,7 @@ def check_resource_file(r: dict, where: str, at: str, out: list):
     another dialect or encoding is reported, since other readers would read it otherwise."""
     if "$schema" in r and not isinstance(r["$schema"], str):
         out.append(Problem(where, None, f"{at}.$schema", "descriptor", f"expected a profile URL (found {show(r['$schema'])})"))
+    check_refused(r, where, at, out)
     for key, allowed in RESOURCE_FILE.items():
         if key in r and (not isinstance(r[key], str) or r[key].lower() not in allowed):
             out.append(Problem(where, None, f"{at}.{key}", "descriptor", f"not what this validator reads (found {show(r[key])}; expected {allowed[0]!r})"))
@@ -227,6 +443,19 @@ def check_resource_file(r: dict, where: str, at: str, out: list):
             continue
         expected = f"expected {want!r}" if want is not None else "expected only " + ", ".join(READ_DIALECT)
         out.append(Problem(where, None, f"{at}.dialect.{key}", "descriptor", f"dialect not read by this validator (found {show(value)}; {expected})"))
+
+
+def check_refused(r: dict, where: str, at: str, out: list) -> bool:
+    """A resource says nothing beside its path that would make another reader read or check
+    something else (RESOURCE_REFUSED), and its title and description are text. False when not."""
+    n = len(out)
+    for key, what in RESOURCE_REFUSED.items():
+        if key in r and not (key == "scheme" and r[key] == "file"):
+            out.append(Problem(where, None, f"{at}.{key}", "descriptor", f"{what} is not read or checked by this validator, refused (found {show(r[key])}; expected only `path` to the file)"))
+    for key in TEXT_KEYS:
+        if key in r and not isinstance(r[key], str):
+            out.append(Problem(where, None, f"{at}.{key}", "descriptor", f"expected text (found {show(r[key])})"))
+    return len(out) == n
 
 
 def check_file_resource(r: dict, where: str, at: str, out: list) -> bool:
@@ -245,49 +474,68 @@ def check_file_resource(r: dict, where: str, at: str, out: list) -> bool:
 
 
 def load(root: Path, out: list) -> Package | None:
-    """The package at root with every resource whose path and schema are sound (None when the
-    descriptor itself is unusable); every problem found goes to out."""
+    """The package at root (its folder, or its descriptor file) with every resource whose path and
+    schema are sound (None when the descriptor itself is unusable); every problem found goes to out."""
     root = Path(root)
-    dp = read_json(root / "datapackage.json", "datapackage.json", out)
-    if dp is None:
+    if root.is_dir():
+        where = "datapackage.json"
+    elif root.exists() or root.suffix == ".json":  # the descriptor itself: datapackage.json or another name
+        root, where = root.parent, root.name
+    else:
+        out.append(Problem(str(root), None, None, "missing", "package folder not found (expected a folder holding datapackage.json, or the path of that file)"))
         return None
-    where = "datapackage.json"
+    path = inside(root, where, where, None, out)
+    if path is None:
+        return None
+    ok, dp = load_json(path, where, out)
+    if not ok:
+        return None
     if not isinstance(dp, dict):
-        out.append(Problem(where, None, None, "descriptor", f"expected a JSON object (found {type(dp).__name__})"))
+        out.append(Problem(where, None, None, "descriptor", f"expected a JSON object (found {'null' if dp is None else type(dp).__name__})"))
         return None
-    if not isinstance(dp.get("name"), str) or not NAME.match(dp["name"]) or ".." in dp["name"]:
-        out.append(Problem(where, None, "name", "descriptor", f"package name must be lowercase letters, digits, '.', '_' or '-' (found {show(dp.get('name'))})"))
+    if not _good_name(dp.get("name")):
+        out.append(Problem(where, None, "name", "descriptor", f"package name must be lowercase letters, digits, '.', '_' or '-', at most {MAX_NAME_CHARS} (found {show(dp.get('name'))})"))
     if not isinstance(dp.get("version"), str) or not SEMVER.match(dp["version"]):
         out.append(Problem(where, None, "version", "descriptor", f"version must be SemVer X.Y.Z (found {show(dp.get('version'))})"))
+    for key in TEXT_KEYS:
+        if key in dp and not isinstance(dp[key], str):
+            out.append(Problem(where, None, key, "descriptor", f"expected text (found {show(dp[key])})"))
     resources = dp.get("resources")
     if not isinstance(resources, list) or not resources:
         out.append(Problem(where, None, "resources", "descriptor", f"expected a non-empty list of resources (found {show(type(resources).__name__)})"))
+        return None
+    if len(resources) > MAX_RESOURCES:
+        out.append(Problem(where, None, "resources", "limit", f"too many resources (found {len(resources):,}; expected at most {MAX_RESOURCES}); none is read"))
         return None
     pkg = Package(root, dp)
     seen = set()
     for i, r in enumerate(resources):
         at = f"resources[{i}]"
-        if not isinstance(r, dict) or not isinstance(r.get("name"), str) or not NAME.match(r["name"]):
-            out.append(Problem(where, None, at, "descriptor", f"a resource must be an object with a lowercase name (found {show(r if not isinstance(r, dict) else r.get('name'))})"))
+        if not isinstance(r, dict) or not _good_name(r.get("name")):
+            out.append(Problem(where, None, at, "descriptor", f"a resource must be an object with a name of lowercase letters, digits, '.', '_' or '-', "
+                                                              f"at most {MAX_NAME_CHARS}, not starting with sqlite_ (found {show(r if not isinstance(r, dict) else r.get('name'))})"))
             continue
         if r["name"] in seen:
             out.append(Problem(where, None, f"{at}.name", "descriptor", f"resource name used twice (found {show(r['name'])})"))
             continue
         seen.add(r["name"])
         if "schema" not in r and r.get("format") in FILE_FORMATS:
-            if check_file_resource(r, where, at, out) and (path := inside(root, r.get("path"), where, f"{at}.path", out)):
+            if check_file_resource(r, where, at, out) & check_refused(r, where, at, out) and (path := inside(root, r.get("path"), where, f"{at}.path", out)):
                 pkg.files.append(File(r["name"], r["path"], r["format"], str(r.get("title", ""))))
             continue
         check_resource_file(r, where, at, out)
         path = inside(root, r.get("path"), where, f"{at}.path", out)
-        sref = r.get("schema")
+        if "schema" not in r:
+            out.append(Problem(where, None, f"{at}.schema", "descriptor", "resource without a Table Schema (expected a path to one, or one inline: every table of this package needs one)"))
+            continue
+        sref = r["schema"]
         if isinstance(sref, str):
             spath = inside(root, sref, where, f"{at}.schema", out)
-            schema = read_json(spath, sref, out) if spath else None
+            ok, schema = load_json(spath, sref, out) if spath else (False, None)
             schema_file = sref
         else:
-            schema, schema_file = sref, where
-        if path is None or schema is None or not check_schema(schema, schema_file, out, "" if isinstance(sref, str) else f"{at}.schema"):
+            ok, schema, schema_file = True, sref, where
+        if not ok or not check_schema(schema, schema_file, out, "" if isinstance(sref, str) else f"{at}.schema") or path is None:
             continue
         pkg.resources.append(Resource(r["name"], r["path"], schema, schema_file, str(r.get("title", ""))))
     loaded = {r.name for r in pkg.resources}
@@ -300,8 +548,13 @@ def load(root: Path, out: list) -> Package | None:
                 theirs = pkg.resource(target).fields
                 for k in as_list(fk["reference"]["fields"]):
                     if k not in theirs:
-                        out.append(Problem(r.schema_file, None, f"foreignKeys[{i}]", "descriptor", f"foreign key points to no field of {target} (found {show(k)})"))
+                        out.append(Problem(r.schema_file, None, f"foreignKeys[{i}]", "descriptor", f"foreign key points to no field of {name(target)} (found {show(k)})"))
     return pkg
+
+
+def _good_name(value) -> bool:
+    """A package or resource name: safe as a file name and an SQL identifier, not one SQLite reserves."""
+    return isinstance(value, str) and len(value) <= MAX_NAME_CHARS and bool(NAME.match(value)) and ".." not in value and not RESERVED.match(value)
 
 
 def load_package(root: Path) -> Package:

@@ -32,8 +32,10 @@ from urllib.parse import urljoin
 
 import yaml
 
-from .csvread import MAX_CELL_CHARS, MAX_COLUMNS, MAX_LINE_BYTES, MAX_TABLE_BYTES
-from .descriptor import MAX_JSON_BYTES, as_list
+from .csvread import MAX_CELL_CHARS, MAX_CELLS, MAX_COLUMNS, MAX_DAMAGED, MAX_DISTINCT, MAX_LINE_BYTES, MAX_LINES, MAX_TABLE_BYTES
+from .dataset import MAX_KEPT_BYTES
+from .descriptor import MAX_FIELDS, MAX_FOREIGN_KEYS, MAX_JSON_BYTES, MAX_NAME_CHARS, MAX_RESOURCES, as_list
+from .report import MAX_PER_KIND
 from .article import MIN_PART, MIN_TOTAL
 from .mdtext import code, prose, row, text
 from .dataset import Dataset
@@ -198,6 +200,15 @@ def limits_block(pkg):
         f"| one physical line of a CSV | {MAX_LINE_BYTES // 2**20} MiB | the table is not read past it |",
         f"| one cell | {MAX_CELL_CHARS:,} characters | the table is not read past it |",
         f"| columns in a header | {MAX_COLUMNS:,} | the table is not read |",
+        f"| lines of one CSV | {MAX_LINES:,} | the table is not read past it |",
+        f"| cells of one CSV (rows × columns) | {MAX_CELLS:,} | the table is not read past it |",
+        f"| distinct values of one CSV | {MAX_DISTINCT:,} | the table is not read past it |",
+        f"| damaged rows of one CSV | {MAX_DAMAGED:,} | the rest are counted; the table's values are not checked |",
+        f"| resources | {MAX_RESOURCES} | none is read |",
+        f"| fields of a schema; foreign keys | {MAX_FIELDS:,}; {MAX_FOREIGN_KEYS} | the schema is refused |",
+        f"| a package or resource name | {MAX_NAME_CHARS} characters | refused |",
+        f"| the texts kept in texts/, together | {MAX_KEPT_BYTES // 2**20} MiB | the rest are not read |",
+        f"| problems listed per file and kind | {MAX_PER_KIND} | the rest are counted: \"and N more of this kind\" |",
         f"| a quote | at least {MIN_PART} letters or digits per part, {MIN_TOTAL} in all | reported |",
     ])
 

@@ -17,6 +17,8 @@ from . import REPO
 from .descriptor import as_list, load_package
 from .patterns import compile_pattern
 from .patterns import fullmatch as _fullmatch
+from .report import name as _name
+from .report import show as _show
 from .values import INT64, INTEGER_PATTERN, finite_number, int64
 
 
@@ -30,7 +32,7 @@ _DATE = compile_pattern(r"\d{4}-\d{2}-\d{2}")
 
 def _integer(s):
     ok = _fullmatch(s, _INTEGER)
-    long = ok & (s.str.len() > 18)  # only these can leave int64: check them exactly
+    long = ok & (s.str.len() > 18)  # a text of 18 characters or fewer always fits: check the others exactly
     if long.any():
         ok[long] = [int64(v) is not None for v in s[long]]
     return ok | ~_present(s)
@@ -58,24 +60,27 @@ def _numeric(s):
     return pd.to_numeric(s.where(_present(s)), errors="coerce")
 
 
-def field_checks(field: dict) -> list:
+def field_checks(field: dict, key: bool = False) -> list:
     """Pandera checks for one Table Schema field, on text; each check's name is the kind of problem
-    and its error says what was expected."""
+    and its error says what was expected. `key`: the field is part of the primary key, and so
+    required whether or not it says so (frictionless checks that too)."""
     c, t = field.get("constraints", {}), field.get("type", "string")
     checks = []
     if c.get("required"):
         checks.append(pa.Check(_present, name="required", error="required value is missing"))
+    elif key:
+        checks.append(pa.Check(_present, name="primary-key", error="value of the primary key is missing (expected a value: the key identifies the row)"))
     if t in TYPES:
         fn, expected = TYPES[t]
         checks.append(pa.Check(fn, name="type", error=f"value of the wrong type: {expected}"))
     if "enum" in c:
         allowed = c["enum"]
         checks.append(pa.Check(lambda s, a=frozenset(allowed): s.isin(a) | ~_present(s), name="enum",
-                               error=f"value not in the vocabulary (expected one of {', '.join(allowed)})"))
+                               error=f"value not in the vocabulary (expected one of {', '.join(map(_name, allowed))})"))
     if "pattern" in c:
         rx = compile_pattern(c["pattern"])
         checks.append(pa.Check(lambda s, rx=rx: _fullmatch(s, rx) | ~_present(s), name="pattern",
-                               error=f"value does not match the pattern (expected {c['pattern']})"))
+                               error=f"value does not match the pattern (expected {_show(c['pattern'], 120)})"))
     if "minLength" in c or "maxLength" in c:
         lo, hi = c.get("minLength", 0), c.get("maxLength", float("inf"))
         checks.append(pa.Check(lambda s, lo=lo, hi=hi: s.str.len().between(lo, hi) | ~_present(s), name="length",
@@ -97,7 +102,7 @@ def frame_checks(schema: dict, tables: dict | None = None, own: str = "") -> lis
     pk = as_list(schema.get("primaryKey"))
     if pk:
         checks.append(pa.Check(lambda df, pk=pk: ~df.duplicated(pk, keep="first"), name="primary-key", title=pk[0],
-                               error=f"duplicate primary key (expected a value of {', '.join(pk)} that no earlier row has)"))
+                               error=f"duplicate primary key (expected a value of {', '.join(map(_name, pk))} that no earlier row has)"))
     for fk in schema.get("foreignKeys", []) if tables is not None else []:
         own_fields, ref = as_list(fk["fields"]), fk["reference"]
         target = tables.get(ref.get("resource") or own)
@@ -111,7 +116,7 @@ def frame_checks(schema: dict, tables: dict | None = None, own: str = "") -> lis
             empty = (df[own_fields] == "").all(axis=1).to_numpy()
             return pd.Series(empty | values.isin(keys), index=df.index)
         checks.append(pa.Check(exists, name="foreign-key", title=own_fields[0], description=ref.get("resource") or own,
-                               error=f"reference to a row that does not exist (expected a value of {ref.get('resource') or own}.{', '.join(their)})"))
+                               error=f"reference to a row that does not exist (expected a value of {_name(ref.get('resource') or own)}.{', '.join(map(_name, their))})"))
     return checks
 
 
@@ -126,7 +131,8 @@ def pandera_schema(table, tables: dict | None = None, columns=None, name: str = 
     fields = [f for f in table["fields"] if columns is None or f["name"] in columns]
     present = {f["name"] for f in fields}
     frame = [c for c in frame_checks(table, tables, name) if _reads(c, table) <= present]
-    return pa.DataFrameSchema({f["name"]: pa.Column(None, checks=field_checks(f), required=True, nullable=False)
+    key = set(as_list(table.get("primaryKey")))
+    return pa.DataFrameSchema({f["name"]: pa.Column(None, checks=field_checks(f, f["name"] in key), required=True, nullable=False)
                                for f in fields}, checks=frame, strict=False, name=name or None)
 
 

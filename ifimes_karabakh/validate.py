@@ -6,7 +6,9 @@
 4. rules (rules): what Table Schema cannot say, through Pandera.
 
 Prints every problem as `file:row:column: message (found …; expected …)`, grouped per file, then
-PASS or FAIL per table and a count. Exit code 0: valid; 1: problems found; 2: the validator failed.
+PASS or FAIL per table and a count. At most report.MAX_PER_KIND problems of one kind are listed per
+file; the rest are counted ("and N more of this kind"), so that no input, however broken, costs
+more than a counter per kind. Exit code 0: valid; 1: problems found; 2: the validator failed.
 """
 import os
 import re
@@ -14,28 +16,28 @@ import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from pandera.errors import SchemaErrors
+import numpy as np
 
 from . import geojson, rules
 from .article import Article, source_path
 from .csvread import read_table
 from .dataset import kept_texts
-from .descriptor import as_list, load
-from .report import Problem, name, show, sort_key
+from .descriptor import as_list, load, load_json, real
+from .report import MAX_PER_KIND, Problem, Problems, name, plain, show, sort_key
 from .tableschema import pandera_schema
 from .vocabulary import problems as vocabulary_problems
 
 
 @dataclass
 class Result:
-    problems: list = field(default_factory=list)
+    problems: Problems = field(default_factory=Problems)
     notes: list = field(default_factory=list)      # what was not checked, and why
     rows: dict = field(default_factory=dict)       # resource path -> rows read (None: not read)
     article_checked: bool = False
 
     @property
     def exit_code(self):
-        return 1 if self.problems else 0
+        return 1 if self.problems.total else 0
 
 
 def validate(root) -> Result:
@@ -46,9 +48,9 @@ def validate(root) -> Result:
         return res
     out += vocabulary_problems(pkg)
     # a resource refused for its schema or path is still listed: only files no resource names are strays
-    listed = {(pkg.root / r["path"]).resolve() for r in pkg.descriptor["resources"] if isinstance(r, dict) and isinstance(r.get("path"), str) and "\x00" not in r["path"]}
+    listed = {real(pkg.root / r["path"]) for r in pkg.descriptor["resources"] if isinstance(r, dict) and isinstance(r.get("path"), str) and "\x00" not in r["path"]}
     for csv_path in sorted((pkg.root / "data").glob("*.csv")):
-        if csv_path.resolve() not in listed:
+        if real(csv_path) not in listed:
             out.append(Problem(f"data/{csv_path.name}", None, None, "files", "CSV file in data/ is not listed in datapackage.json (expected every table to be a resource)"))
 
     tables = {}
@@ -57,11 +59,11 @@ def validate(root) -> Result:
         out += t.problems
         res.rows[r.path] = None if t.frame is None else len(t.frame)
         if not t.complete:
-            res.notes.append(f"NOT CHECKED: {name(r.path)} could not be read to the end; its rows are not checked, nor references to it")
+            res.notes.append(f"NOT CHECKED: {name(r.path)} {t.why}; its rows are not checked, nor references to it")
     article = read_article(out, res.notes)
     res.article_checked = article is not None
     usable = {n: t.frame for n, t in tables.items() if t.complete}
-    files = {f.name: geojson.read(pkg.root / f.path, f.path, out) for f in pkg.files}  # read once: for the rules and their own checks
+    files = {f.name: read_file(pkg.root / f.path, f.path, out) for f in pkg.files}  # read once: for the rules and their own checks
     ctx = rules.Context(usable, article, kept_texts(pkg, usable.get("sources"), out),
                         {n: d["features"] for n, d in files.items() if isinstance(d, dict) and isinstance(d.get("features"), list)})
 
@@ -74,29 +76,46 @@ def validate(root) -> Result:
         for fk in r.schema.get("foreignKeys", []):
             target = fk["reference"].get("resource") or r.name
             frame = usable.get(target)
-            gone = [f"{target}.{c}" for c in as_list(fk["reference"]["fields"]) if frame is None or c not in frame.columns]
-            gone += [c for c in as_list(fk["fields"]) if c not in present]
+            gone = [f"{name(target)}.{name(c)}" for c in as_list(fk["reference"]["fields"]) if frame is None or c not in frame.columns]
+            gone += [name(c) for c in as_list(fk["fields"]) if c not in present]
             if gone:
-                skipped[f"{', '.join(gone)} not readable"].append(f"foreign key {', '.join(as_list(fk['fields']))}")
+                skipped[f"{', '.join(gone)} not readable"].append(f"foreign key {', '.join(map(name, as_list(fk['fields'])))}")
             else:
                 targets[target] = frame
         schema = pandera_schema(r.schema, targets, columns=present, name=r.name)
         unsure = {n: damaged_tokens(tables[n]) for n in targets if tables[n].damaged}
-        found = failures(schema, t.frame, r.path, t.damaged, lambda check, col: col or check.title)
-        for p, check in found:
-            if check.name == "foreign-key" and p.found in unsure.get(check.description, ()):
-                res.notes.append(f"NOT REPORTED: {name(r.path)}:{p.row}:{name(p.column)}: {show(p.found)} may be the key of a damaged row of {check.description}")
-            else:
-                out.append(p)
+        hidden = 0  # references not reported because they may point to a damaged row
+        for check, column, lines in failures(schema, t.frame, t.damaged, lambda check, col: col or check.title):
+            if check.name == "foreign-key" and check.description in unsure:
+                values = t.frame.loc[lines, column].tolist()
+                maybe = [v in unsure[check.description] for v in values]
+                for line, v in [(ln, v) for ln, v, m in zip(lines, values, maybe) if m][:MAX_PER_KIND]:
+                    res.notes.append(f"NOT REPORTED: {name(r.path)}:{line}:{name(column)}: {show(v)} may be the key of a damaged row of {check.description}")
+                hidden += max(0, sum(maybe) - MAX_PER_KIND)
+                lines = lines[~np.asarray(maybe, dtype=bool)]
+            record(out, r.path, t.frame, check, column, lines)
+        if hidden:
+            res.notes.append(f"NOT REPORTED: {name(r.path)}: and {hidden:,} more references that may point to a damaged row")
         run, not_run = rules.applicable(r.name, t.frame, ctx)
         for rule, why in not_run:
-            skipped[why].append(f"rule {rule.kind} on {rule.column}")
-        for why, what in skipped.items():
-            res.notes.append(f"SKIPPED in {name(r.path)} ({why}): {'; '.join(what)}")
+            skipped[why].append(f"rule {rule.kind} on {name(rule.column)}")
+        for why, what in skipped.items():  # plain(): a reason may name a column of the package
+            res.notes.append(f"SKIPPED in {name(r.path)} ({plain(why)}): {'; '.join(what)}")
         if run:
-            out += [p for p, _ in failures(rules.schema(r.name, run, ctx), t.frame, r.path, t.damaged, lambda check, col: check.title)]
+            for check, column, lines in failures(rules.schema(r.name, run, ctx), t.frame, t.damaged, lambda check, col: check.title):
+                record(out, r.path, t.frame, check, column, lines)
     check_files(pkg, files, usable, res)
     return res
+
+
+UNREAD = object()  # a file that could not be read (its problem is reported); JSON null is read, and checked
+
+
+def read_file(path, rel, out):
+    """A resource that is not a table, parsed (the descriptor's reader: limits, regular files only,
+    plain JSON), or UNREAD."""
+    ok, doc = load_json(path, rel, out)
+    return doc if ok else UNREAD
 
 
 def check_files(pkg, files, usable, res):
@@ -105,12 +124,12 @@ def check_files(pkg, files, usable, res):
     could not be read is noted, not checked."""
     keys = {t: set(usable[t][c]) for t, c in geojson.REFERENCES.values() if t in usable and c in usable[t].columns}
     for f in pkg.files:
-        doc = files.get(f.name)
-        found, n = geojson.check(doc, f.path, keys) if doc is not None else ([], None)
+        doc = files.get(f.name, UNREAD)
+        found, n = geojson.check(doc, f.path, keys) if doc is not UNREAD else ([], None)
         res.problems += found
         res.rows[f.path] = n
         gone = sorted({t for t, _ in geojson.REFERENCES.values()} - set(keys))
-        if gone and doc is not None:
+        if gone and doc is not UNREAD:
             res.notes.append(f"NOT CHECKED: references of {name(f.path)} to {', '.join(gone)} (not readable)")
 
 
@@ -131,52 +150,75 @@ def read_article(out, notes):
     return None
 
 
-def failures(schema, frame, file, damaged, column_of):
-    """Run a Pandera schema lazily; its failure cases as (Problem, check) on the true lines (none
-    on damaged rows, whose structural problem is already reported)."""
-    try:
-        schema.validate(frame, lazy=True)
-        return []
-    except SchemaErrors as e:
-        cases = e.failure_cases
-    out, seen = [], set()
-    for ctx_kind, col, number, index in cases[["schema_context", "column", "check_number", "index"]].itertuples(index=False):
-        if ctx_kind == "Column":
-            check = schema.columns[col].checks[int(number)]
-        else:
-            check = schema.checks[int(number)]
-            col = None
+def failures(schema, frame, damaged, column_of):
+    """(check, column, lines) for every check of a Pandera schema that fails on some row of the
+    frame: the column it is reported on and the lines (the frame's index) where it fails, less the
+    damaged rows, whose structural problem is already reported.
+
+    Each check's own function is called on its column (or on the frame) rather than through
+    DataFrameSchema.validate: Pandera's lazy report holds a row per column of every failing row,
+    which for a table that fails everywhere is many times the table's size. The checks and what
+    they test are the same; only the failures are counted here instead of collected."""
+    index = frame.index.to_numpy()
+    sound = ~np.isin(index, np.fromiter(damaged, dtype=index.dtype, count=len(damaged))) if damaged else None
+    checks = [(check, col, frame[col]) for col, c in schema.columns.items() for check in c.checks]
+    checks += [(check, None, frame) for check in schema.checks]
+    for check, col, obj in checks:
         column = column_of(check, col)
-        if index is None or index != index:  # the check itself raised: a fault of the validator, never a pass
-            raise RuntimeError(f"check {check.name} on {column} failed to run: {cases.loc[cases['index'].isna(), 'failure_case'].iloc[0]}")
-        key = (column, ctx_kind, number, index)
-        if int(index) in damaged or key in seen:
-            continue
-        seen.add(key)
-        line = int(index)
+        fails = ~passes(check, obj, column, len(index))
+        if sound is not None:
+            fails &= sound
+        if fails.any():
+            yield check, column, index[fails]
+
+
+def passes(check, obj, column, n):
+    """The check's result on obj as a boolean array of n rows (True: the row passes)."""
+    try:
+        ok = check._check_fn(obj, **check._check_kwargs)
+    except Exception as e:  # the check itself raised: a fault of the validator, never a pass
+        raise RuntimeError(f"check {check.name} on {column} failed to run: {type(e).__name__}: {str(e)[:200]}") from e
+    if isinstance(ok, (bool, np.bool_)):
+        return np.full(n, bool(ok))
+    if len(ok) != n or (hasattr(ok, "index") and not ok.index.equals(obj.index)):
+        raise RuntimeError(f"check {check.name} on {column} gave a result that is not one value per row")
+    return np.asarray(ok, dtype=bool)
+
+
+def record(out, file, frame, check, column, lines):
+    """The failures of one check as problems: the first that the cap keeps, the rest counted."""
+    room = max(0, MAX_PER_KIND - out.kept[file, check.name])
+    for line in lines[:room].tolist():
         found = frame.at[line, column] if column in frame.columns else ""
         message = check.error
         message = message.replace(" (expected ", f" (found {show(found)}; expected ", 1) if " (expected " in message else f"{message} (found {show(found)})"
-        out.append((Problem(file, line, column, check.name, message, found), check))
-    return out
+        out.append(Problem(file, line, column, check.name, message, found))
+    out.count(file, check.name, len(lines) - min(room, len(lines)))
 
 
 def report(res: Result, stream=None):
     stream = stream or sys.stdout
+    problems = res.problems
     by_file = defaultdict(list)
-    for p in res.problems:
+    for p in problems:
         by_file[p.file].append(p)
-    for f in sorted(by_file):
-        print(f"== {name(f, 200)}: {len(by_file[f])} problem(s)", file=stream)
+    more = defaultdict(list)
+    for (f, kind), n in sorted(problems.more.items()):
+        more[f].append((kind, n))
+    files = sorted(set(by_file) | set(more))
+    for f in files:
+        print(f"== {name(f, 200)}: {problems.in_file(f)} problem(s)", file=stream)
         for p in sorted(by_file[f], key=sort_key):
-            print(p, file=stream)
-    if by_file:
+            print(plain(str(p)), file=stream)
+        for kind, n in more[f]:
+            print(f"{name(f, 200)}: and {n:,} more of this kind ({name(kind)}), not listed: the first {MAX_PER_KIND} are above", file=stream)
+    if files:
         print(file=stream)
     for path, n in res.rows.items():
-        count = len(by_file.get(path, []))
+        count = problems.in_file(path)
         rows = "?" if n is None else f"{n:,}"
         print(f"{'PASS' if count == 0 else 'FAIL'}  {name(path):34} {rows:>9} rows  {count} problem(s)", file=stream)
     for note in res.notes:
-        print(note, file=stream)
+        print(plain(note), file=stream)
     checked = "clean CSV + Table Schema + rules" + (" + quotes against the article text" if res.article_checked else "")
-    print(f"{len(res.problems)} problem(s) found ({checked}).", file=stream)
+    print(f"{problems.total} problem(s) found ({checked}).", file=stream)
