@@ -36,7 +36,7 @@ from .csvread import MAX_CELL_CHARS, MAX_CELLS, MAX_COLUMNS, MAX_DAMAGED, MAX_DI
 from .dataset import MAX_KEPT_BYTES
 from .descriptor import MAX_FIELDS, MAX_FOREIGN_KEYS, MAX_JSON_BYTES, MAX_NAME_CHARS, MAX_RESOURCES, as_list
 from .report import MAX_PER_KIND
-from .article import MIN_PART, MIN_TOTAL
+from .article import MIN_PART, MIN_TOTAL, MIN_WORD
 from .mdtext import code, prose, row, text
 from .dataset import Dataset
 
@@ -209,7 +209,7 @@ def limits_block(pkg):
         f"| a package or resource name | {MAX_NAME_CHARS} characters | refused |",
         f"| the texts kept in texts/, together | {MAX_KEPT_BYTES // 2**20} MiB | the rest are not read |",
         f"| problems listed per file and kind | {MAX_PER_KIND} | the rest are counted: \"and N more of this kind\" |",
-        f"| a quote | at least {MIN_PART} letters or digits per part, {MIN_TOTAL} in all | reported |",
+        f"| a quote | per part between ` … `: at least {MIN_PART} letters or digits and a word of {MIN_WORD}+ that is not a common word (not `the … the`); {MIN_TOTAL} in all | reported |",
     ])
 
 
