@@ -900,11 +900,6 @@ documented("territories", "territory_id", "geonames_adm1_id")
 # ------------------------------------------------------------------ the column conventions
 # Columns that stand for something other than their convention, said here, table by table, each
 # checked to exist (declaration_problems) and named in the report:
-NOT_WORDS = {  # a *_as_stated column that does not hold the source's words: no rule can check it as such; each to be renamed (issue 15)
-    ("agreements", "kind_as_stated"): "codes: an enum of the dataset's words for what the article calls the document",
-    ("conflicts", "ucdp_years_as_stated"): "compiled: the years of the source's many rows, as ranges, not words of one row",
-    ("conflict_parties", "years_as_stated"): "compiled: the years of the source's many rows, as ranges, not words of one row",
-}
 RELATIONS = {  # a *_source_id column that names a related source, not the source of a value
     ("sources", "parent_source_id"): "the source a footnote belongs to",
     ("sources", "cited_in_source_id"): "the source that cites this one (its locator and quote point there)",
@@ -941,8 +936,8 @@ def conventions(table: str, schema: dict) -> list:
             (date_group if f"{p}_basis" in names else edtf_value)(table, p, src, days=days)
         for f in fields:
             p = f.removesuffix("_as_stated")
-            if not f.endswith("_as_stated") or (f, "as-stated") in own or f in enums or (table, f) in NOT_WORDS:
-                continue  # codes or compiled values, not words: no rule can check them (NOT_WORDS, or convention_problems)
+            if not f.endswith("_as_stated") or (f, "as-stated") in own or f in enums:
+                continue  # codes, not words: no rule can check them (and convention_problems does not count an enum)
             if f"{p}_locator" in names and src:
                 stated(table, f, locator=f"{p}_locator")
             elif f"{p}_quote" in names or "quote" in names:
@@ -998,7 +993,7 @@ def convention_problems(resource, table_rules) -> list:
     key = as_list(resource.schema.get("primaryKey"))
     out = []
     for f in resource.fields:
-        if not LOOKS_LIKE.match(f) or f in covered or key == [f] or (resource.name, f) in NOT_WORDS or (resource.name, f) in RELATIONS:
+        if not LOOKS_LIKE.match(f) or f in covered or key == [f] or (resource.name, f) in RELATIONS:
             continue
         out.append(Problem(resource.schema_file, None, f, "convention", f"{f} is named like a column convention (quote, locator, source_id, *_as_stated, a date group, "
                            "latitude/longitude) but no rule checks it: give it the columns its convention needs (its quote, its P_precision, its pair), or rename it"))
@@ -1029,7 +1024,7 @@ def declaration_problems(resources, refused=()) -> list:
             if t not in refused and t in fields and c not in fields[t][0]:
                 out.add(Problem(fields[t][1] if t in fields else "datapackage.json", None, c if t in fields else "resources", "rules",
                                 f"the validator's rule {r.name} on {r.table} reads {n}, which the descriptor no longer has (rename it in ifimes_karabakh/rules.py too)"))
-    for t, c in [*NOT_WORDS, *RELATIONS]:
+    for t, c in RELATIONS:
         if t not in refused and t in fields and c not in fields[t][0]:
             out.add(Problem(fields[t][1] if t in fields else "datapackage.json", None, c if t in fields else "resources", "rules",
                             f"ifimes_karabakh/rules.py declares {t}.{c}, which the descriptor no longer has (remove the declaration)"))

@@ -37,7 +37,6 @@ class Result:
     ran: dict = field(default_factory=dict)        # resource path -> the checks that ran on it, for the closing line
     first: set = field(default_factory=set)        # files whose problems are printed first (a changed source text)
     generated: str = ""                            # what the check of the generated files found, for the closing line
-    not_words: list = field(default_factory=list)  # table.column named *_as_stated that holds codes (rules.NOT_WORDS)
 
     @property
     def exit_code(self):
@@ -57,7 +56,6 @@ def validate(root) -> Result:
     absent = rules.absent_tables(listed_names)
     if absent:
         res.notes.append(f"NOT CHECKED: the rules of ifimes_karabakh/rules.py for tables this package does not list: {', '.join(map(name, absent))}")
-    res.not_words = [f"{t}.{c}" for t, c in rules.NOT_WORDS if t in table_rules]
     for r in pkg.resources:
         out += rules.convention_problems(r, table_rules[r.name])
     out += vocabulary_problems(pkg)
@@ -297,6 +295,4 @@ def checked(res: Result) -> str:
         parts.append("quotes not checked against the article text")
     if res.generated:
         parts.append(res.generated)
-    if res.not_words:
-        parts.append(f"not checked as the source's words, which they do not hold (rules.NOT_WORDS): {', '.join(res.not_words)}")
     return "; ".join(parts)

@@ -749,7 +749,7 @@ def test_a_source_id_that_is_the_tables_own_key_is_not_a_row_source():
 def test_table_specific_rules_replace_the_convention_on_their_column():
     ours = rules.conventions("agreements", PACKAGE.resource("agreements").schema)
     assert not any(r.column == "description_as_stated" for r in ours)  # stated("agreements", ...) replaces it
-    assert not any(r.column == "kind_as_stated" for r in ours)  # an enum: codes, declared in NOT_WORDS
+    assert not any(r.column == "kind_per_article" for r in ours)  # an enum of codes: no as-stated rule
     assert any(r.column == "name_as_stated" and r.name == "as_stated_in_quote" for r in ours)
 
 
