@@ -36,7 +36,7 @@ import pycountry
 from . import geo
 from .article import ARTICLE_ID, MIN_PART, MIN_TOTAL, MIN_WORD, Article, fold, quote_identifies
 from .dates import try_parse
-from .vocabulary import (AFFILIATED, ARTICLE, ARTICLE_KINDS, ARTICLE_VIEW, BOUND_MAIN, BOUNDED_UNITS, CONTRARY, COUNTRY,  # noqa: F401
+from .vocabulary import (AFFILIATED, ARTICLE, ARTICLE_KINDS, ARTICLE_VIEW, BOUND_MAIN, BOUNDED_UNITS, CONFIRMING, CONTRARY, COUNTRY,  # noqa: F401
                          DECLARED, DIFFERING, DISPUTED, FACT, FOOTNOTE, FORECAST, MAIN, MIRROR, NEEDS_VALUE, ONE_SIDED,
                          RECORDED, REPRESENTATIVES, SIDE_RECORDS, STATES, UNVERIFIABLE, value)
 from .descriptor import as_list
@@ -79,6 +79,7 @@ class Context:
     article: Article | None = None
     texts: dict = field(default_factory=dict)    # source_id -> Article: the documents kept in texts/
     features: dict = field(default_factory=dict)  # resource name -> its GeoJSON features (geojson.py), when the file could be read
+    categories: dict = field(default_factory=dict)  # "table.field" -> its categories' values in the schema's order (an order can mean rank)
 
     def column(self, table, col):
         return self.tables[table][col]
@@ -519,6 +520,12 @@ def start_before_end(df, ctx):
                        for s, e in rows(df, "start", "end")))
 
 
+# resolutions: each outside value stands in the words its source gives for it, the adoption date's words in the kept text
+for _col, _quote in (("meeting", "meeting_quote"), ("vote", "meeting_quote"), ("draft_symbol", "draft_quote")):
+    in_quote("resolutions", _col, quote=_quote)
+for _quote, _when in (("adoption_quote", "adoption_date"), ("meeting_quote", "meeting"), ("draft_quote", "draft_symbol")):
+    required_when("resolutions", _quote, f"{_when} needs {_quote}, the words its source gives for it", (_when,), lambda df, w=_when: df[w] != "")
+in_kept_text("resolutions", quote="adoption_quote", src="adoption_date_source_id")
 
 # ------------------------------------------------------------------ figures, claims, provisions, statement points
 @rule("figures", "value", "range", "value out of range for its unit (expected above 0; a fraction up to 1, a percent up to 100)", uses=("unit",))
@@ -557,6 +564,21 @@ def point_locator(df, ctx):
 
 external("statement_points", "source_id")
 
+
+@rule("resolution_paragraphs", "locator", "locator", "locator must be ptN for the row's paragraph N", uses=("paragraph",))
+def paragraph_locator(df, ctx):
+    return df["locator"] == "pt" + df["paragraph"]
+
+
+@rule("resolution_paragraphs", "source_id", "source", "a paragraph's source must be its resolution's own text (resolutions.text_source_id)",
+      uses=("resolution_id",), needs=("resolutions.resolution_id", "resolutions.text_source_id"))
+def paragraph_from_own_text(df, ctx):
+    own = dict(zip(ctx.column("resolutions", "resolution_id"), ctx.column("resolutions", "text_source_id")))
+    return series(df, (own.get(r, "") not in ("", None) and own.get(r) == s for r, s in rows(df, "resolution_id", "source_id")))
+
+
+in_quote("resolution_paragraphs", "action_as_stated")
+
 # ------------------------------------------------------------------ mentions: every line that names an entity
 MENTIONS = "mentions"  # the table of mentions; the entities it names are its foreign keys (mention_rules)
 
@@ -591,6 +613,9 @@ SIDE_ROLES = value("conflict_parties.role", "side_a", "side_b", "secondary_side_
 CONFLICT_PARTIES = ("conflict_parties.party_id", "conflict_parties.role")
 CLAIM_SOURCES = ("claim_sources.claim_id", "claim_sources.source_id", "claim_sources.role", "claim_sources.quote")
 AUTHORITY = ("sources.source_id", "sources.authority", "sources.alignment_party_id")
+# the authorities rank from the strongest evidence down in the order of sources.authority's categories:
+# the schema says so, and the rules read the order from it (ctx.categories), never a copy
+AUTHORITY_RANKED = "sources.authority"
 
 required_when("claims", "verdict", "a fact needs a verdict", ("kind",), lambda df: df["kind"] == FACT)
 for _col in ("outcome", "as_of", "value_verified"):
@@ -658,6 +683,24 @@ def not_one_sided(df, ctx):
         one_side = b and all(a in ONE_SIDED for a, _ in b) and len({al for _, al in b}) == 1  # "" : a side not known
         return not one_side or v in (DISPUTED, "")
     return series(df, (ok(c, v) for c, v in rows(df, "claim_id", "verdict")))
+
+
+@rule("claims", "verdict_source_id", "evidence", "the main source is weaker by authority than a confirming source (expected the strongest of the sources that say the same as main; sources.authority orders them)",
+      uses=("claim_id",), needs=CLAIM_SOURCES + AUTHORITY)
+def main_is_strongest(df, ctx):
+    auth, listed = _authority(ctx), _claim_sources(ctx)
+    order = ctx.categories.get(AUTHORITY_RANKED)
+    if not order:  # never a silent pass: the validator always gives the schema's categories
+        raise RuntimeError(f"no order of {AUTHORITY_RANKED} in the context")
+    rank = {a: i for i, a in enumerate(order)}
+    weakest = len(order)
+
+    def ok(c, main):
+        if not main or main not in auth:
+            return True
+        confirming = [rank.get(auth[s][0], weakest) for s, r, _ in listed.get(c, []) if r == CONFIRMING and s in auth]
+        return not confirming or rank.get(auth[main][0], weakest) <= min(confirming)
+    return series(df, (ok(c, m) for c, m in rows(df, "claim_id", "verdict_source_id")))
 
 
 external("claim_sources", "source_id")

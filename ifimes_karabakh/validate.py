@@ -83,7 +83,9 @@ def validate(root) -> Result:
         if files[f.name] is not UNREAD:  # read within the limits and a regular file: its bytes can be hashed
             out += hash_problems(f, hashlib.sha256((pkg.root / f.path).read_bytes()).hexdigest())
     ctx = rules.Context(usable, article, kept_texts(pkg, usable.get("sources"), out),
-                        {n: d["features"] for n, d in files.items() if isinstance(d, dict) and isinstance(d.get("features"), list)})
+                        {n: d["features"] for n, d in files.items() if isinstance(d, dict) and isinstance(d.get("features"), list)},
+                        {f"{r.name}.{f['name']}": [c["value"] if isinstance(c, dict) else c for c in f["categories"]]
+                         for r in pkg.resources for f in r.schema["fields"] if isinstance(f.get("categories"), list)})
     sources_file = next((r.path for r in pkg.resources if r.name == "sources"), "data/sources.csv")
     changed, why = rules.changed_texts(ctx, str(source_path()), sources_file)
     if changed:  # the first problems: every quote check against a changed text would fail, and is not run

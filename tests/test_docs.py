@@ -17,7 +17,7 @@ from ifimes_karabakh.docs import DocsError, author, changelog_problems, fill_blo
 from legacy import envs
 
 CFF_SCHEMA = REPO / "vendor" / "cff-schema-1.2.0.json"
-GENERATED_TOP = ("README.md", "CHANGELOG.md", "CITATION.cff", ".zenodo.json")
+GENERATED_TOP = ("README.md", "CONTRIBUTING.md", "CHANGELOG.md", "CITATION.cff", ".zenodo.json")
 
 
 @pytest.fixture

@@ -23,8 +23,13 @@ SOURCES = pd.DataFrame([
 PARTIES = pd.DataFrame([{"party_id": "armenia", "kind": "state"}, {"party_id": "nikol-pashinyan", "kind": "person"}])
 
 
+# the ranking of sources.authority, strongest first, as its schema's categories give it
+AUTHORITY_RANKING = ["article", "official_record", "intergovernmental_record", "peace_agreement_database", "scholarly_work", "reference_work",
+                     "independent_media", "state_funded_independent_media", "state_affiliated_media", "partisan_or_advocacy", "mirror_or_copy"]
+
+
 def ctx(**tables):
-    return rules.Context({"sources": SOURCES, "parties": PARTIES, **tables}, ARTICLE)
+    return rules.Context({"sources": SOURCES, "parties": PARTIES, **tables}, ARTICLE, categories={"sources.authority": AUTHORITY_RANKING})
 
 
 def run(rule, rows, context=None):
@@ -226,6 +231,8 @@ for col in ("parent_source_id", "footnote_number", "footnote_text", "anchor_text
     REQUIRED[f"sources.{col}:required_when(kind)"] = ([{"kind": "footnote"}, {"kind": "footnote", col: "1"}, {"kind": "article"}], [False, True, True])
 for table, code, name in (("parties", "iso3", "iso3_name"), ("territories", "iso3166_code", "iso3166_name")):
     REQUIRED[f"{table}.{name}:required_when({code})"] = ([{code: "AM"}, {code: "AM", name: "Armenia"}, {}], [False, True, True])
+for value, quote in (("adoption_date", "adoption_quote"), ("meeting", "meeting_quote"), ("draft_symbol", "draft_quote")):
+    REQUIRED[f"resolutions.{quote}:required_when({value})"] = ([{value: "S/PV.3205"}, {value: "S/PV.3205", quote: "S/PV.3205 30 April"}, {}], [False, True, True])
 REQUIRED["memberships.note:required_when(basis)"] = ([{"basis": "inferred"}, {"basis": "inferred", "note": "from a vote"}, {"basis": "as_stated"}], [False, True, True])
 REQUIRED["conflict_parties.note:required_when(role_basis)"] = ([{"role_basis": "inferred"}, {"role_basis": "inferred", "note": "how"}, {"role_basis": "as_stated"}],
                                                                [False, True, True])
@@ -603,6 +610,48 @@ def test_coordinates_together_is_a_convention_of_any_table_with_the_pair():
 def test_point_locator():
     r = one("statement_points.locator:point_locator(point)")
     assert run(r, [{"point": "2", "locator": "pt2"}, {"point": "2", "locator": "pt7"}]) == [True, False]
+
+
+def test_paragraph_locator():
+    r = one("resolution_paragraphs.locator:paragraph_locator(paragraph)")
+    assert run(r, [{"paragraph": "3", "locator": "pt3"}, {"paragraph": "3", "locator": "pt4"}, {"paragraph": "11", "locator": "pt1"}]) == [True, False, False]
+
+
+def test_paragraph_from_own_text():
+    r = one("resolution_paragraphs.source_id:paragraph_from_own_text(resolution_id)")
+    res = pd.DataFrame([{"resolution_id": "unsc-822-1993", "text_source_id": "un-doc"}, {"resolution_id": "unga-2008", "text_source_id": ""}])
+    rows = [{"resolution_id": "unsc-822-1993", "source_id": "un-doc"}, {"resolution_id": "unsc-822-1993", "source_id": "ifimes-2020"},
+            {"resolution_id": "unga-2008", "source_id": "un-doc"}, {"resolution_id": "unga-2008", "source_id": ""}, {"resolution_id": "no-such", "source_id": "un-doc"}]
+    assert run(r, rows, ctx(resolutions=res)) == [True, False, False, False, False]
+
+
+def test_main_is_strongest():
+    r = one("claims.verdict_source_id:main_is_strongest(claim_id)")
+    src = pd.DataFrame([{"source_id": "un-text", "authority": "official_record", "alignment_party_id": ""},
+                        {"source_id": "wire", "authority": "independent_media", "alignment_party_id": ""},
+                        {"source_id": "funded", "authority": "state_funded_independent_media", "alignment_party_id": "united-states"},
+                        {"source_id": "wiki-copy", "authority": "mirror_or_copy", "alignment_party_id": ""},
+                        {"source_id": "wire-2", "authority": "independent_media", "alignment_party_id": ""}])
+    cs = pd.DataFrame([("c1", "un-text", "main", "q"), ("c1", "wire", "confirming", "q"), ("c2", "wire", "main", "q"), ("c2", "un-text", "confirming", "q"),
+                       ("c3", "wire", "main", "q"), ("c3", "un-text", "contrary", "q"), ("c4", "funded", "main", "q"), ("c4", "wire", "confirming", "q"),
+                       ("c5", "wire", "main", "q"), ("c5", "funded", "confirming", "q"), ("c6", "wire", "main", "q"), ("c6", "wire-2", "confirming", "q")],
+                      columns=["claim_id", "source_id", "role", "quote"])
+    rows = [{"claim_id": c, "verdict_source_id": m} for c, m in (("c1", "un-text"), ("c2", "wire"), ("c3", "wire"), ("c4", "funded"), ("c5", "wire"), ("c6", "wire"), ("c7", ""))]
+    # a stronger confirming source fails (c2, c4); a stronger contrary one does not (c3); an equal (c6) or weaker one passes
+    assert run(r, rows, ctx(sources=src, claim_sources=cs)) == [True, False, True, False, True, True, True]
+    # the rank is the schema's order: reversed, the official record is the weakest and c1 fails, c2 passes
+    reversed_order = rules.Context(ctx(sources=src, claim_sources=cs).tables, ARTICLE, categories={"sources.authority": AUTHORITY_RANKING[::-1]})
+    assert run(r, rows, reversed_order)[:2] == [False, True]
+    with pytest.raises(RuntimeError, match="no order of sources.authority"):  # never a silent pass without the order
+        r.test(pd.DataFrame(rows), rules.Context(ctx(sources=src, claim_sources=cs).tables, ARTICLE))
+
+
+def test_authority_ranking_is_the_schemas_category_order():
+    """The schema orders sources.authority's categories from the strongest evidence down, as documented."""
+    import json
+    from ifimes_karabakh import REPO
+    field = next(f for f in json.loads((REPO / "schemas" / "sources.schema.json").read_text(encoding="utf-8"))["fields"] if f["name"] == "authority")
+    assert [c["value"] for c in field["categories"]] == AUTHORITY_RANKING
 
 
 def test_backer_complete():
