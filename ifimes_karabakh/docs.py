@@ -38,6 +38,7 @@ from .descriptor import MAX_FIELDS, MAX_FOREIGN_KEYS, MAX_JSON_BYTES, MAX_NAME_C
 from .report import MAX_PER_KIND
 from .article import MIN_PART, MIN_TOTAL, MIN_WORD
 from .mdtext import code, prose, row, text
+from .swhid import data_swhid
 from .dataset import Dataset
 
 EXAMPLE_MAX = 60
@@ -163,9 +164,13 @@ def bib(value, where) -> str:
     return "".join(_BIB.get(ch, ch) for ch in s)
 
 
+SWHID_WHAT = "the data folder data/ of this version: git's tree ID of data/ (git rev-parse <commit>:data) as a Software Heritage ID"
+
+
 def citation_block(pkg, archive=False):
     """APA, BibTeX and how to cite a row; in the README (not the archive) also where the metadata files come from."""
     v, title, year, d, who = pkg.version, pkg.descriptor["title"], released(pkg)[:4], doi(pkg), author(pkg)
+    swh = data_swhid(pkg.root)
     key = re.sub(r"[^A-Za-z0-9_]", "_", f"{pkg.name}_{v}")
     where = "datapackage.json: "
     return "\n".join([
@@ -179,11 +184,18 @@ def citation_block(pkg, archive=False):
         f"  version = {{{bib(v, where + 'version')}}},",
         *([f"  doi     = {{{bib(d, where + 'id')}}},"] if d else []),
         f"  note    = {{Data set, released {bib(released(pkg), where + 'created')}; archive "
-        f"{bib(pkg.name, where + 'name')}-{bib(v, where + 'version')}.zip, see SHA256SUMS}}",
+        f"{bib(pkg.name, where + 'name')}-{bib(v, where + 'version')}.zip, see SHA256SUMS; data {swh}}}",
         "}", "```", "",
-        f"A single row: name the table, the row's ID and the version, for example *claims.csv, row "
-        f"`unga-number`, version {text(v)}*. IDs never change meaning between versions (see CHANGELOG.md); "
-        "to report an error in a row, see CONTRIBUTING.md.",
+        f"The exact data: `{swh}`, the Software Heritage ID of the folder `data/` of version {text(v)}. "
+        "Anyone can recompute it with git alone (`git rev-parse <commit>:data` gives its last part); it "
+        "resolves at Software Heritage once the repository is public and archived. CHANGELOG.md records "
+        "each release's commit, with its own ID `swh:1:rev:<commit>`. No DOI or public address exists yet.",
+        "",
+        f"A single row: name the table, the row's ID, the version and the data's ID, for example "
+        f"*claims.csv, row `unga-number`, version {text(v)}, {swh}*. IDs never change meaning between "
+        "versions (see CHANGELOG.md). What became of a row since the version you cite is in "
+        "`data/changes.csv` (every value changed, row removed or renamed between releases) and on the row's "
+        "page of the website. To report an error in a row, see CONTRIBUTING.md.",
         *([] if archive else ["", ("" if d else NO_DOI + " ") +
         "`CITATION.cff` (for citation tools), `.zenodo.json` (for Zenodo) and `docs/dataset.jsonld` (schema.org, for "
         "search engines) are generated from `datapackage.json`. cffconvert 2.0.0 writes BibTeX without "
@@ -377,6 +389,7 @@ def citation_cff(pkg):
         "date-released": released(pkg),
         "authors": [{"name": author(pkg)}],  # an entity: `name` alone (a person has family-names)
         **({"doi": d} if d else {}),
+        "identifiers": [{"type": "swh", "value": data_swhid(pkg.root), "description": SWHID_WHAT}],
         **({"repository-code": dp["homepage"]} if dp.get("homepage") else {}),
         "license": dp["licenses"][0]["name"],
         "keywords": dp.get("keywords", []),
@@ -400,6 +413,7 @@ def zenodo(pkg) -> dict:
     dp, art = pkg.descriptor, article(pkg)
     related = [{"identifier": art["url"], "relation": "isDerivedFrom", "resource_type": "publication-article"}]
     related += [{"identifier": s["path"], "relation": "references"} for s in other_sources(pkg)]
+    related.append({"identifier": data_swhid(pkg.root), "relation": "hasPart", "scheme": "swh"})  # the exact data: SWHID_WHAT
     return {
         "upload_type": "dataset",
         "title": dp["title"],
@@ -436,9 +450,11 @@ def jsonld(pkg, base_url: str | None = None) -> dict:
         "isBasedOn": [{"@type": "Article", "name": art["title"], "url": art["url"], "datePublished": art["date"],
                        "publisher": {"@type": "Organization", "name": art["publisher"]}}],
         "citation": [{"@type": "CreativeWork", "name": s.get("title", s["path"]), "url": s["path"]} for s in other_sources(pkg)],
+        "identifier": [{"@type": "PropertyValue", "propertyID": "swh", "value": data_swhid(pkg.root), "description": SWHID_WHAT}],
     }
     if d:
-        out["identifier"] = out["sameAs"] = f"https://doi.org/{d}"
+        out["sameAs"] = f"https://doi.org/{d}"
+        out["identifier"] = [out["sameAs"], *out["identifier"]]
     if dp.get("homepage") and not base_url:
         out["url"] = dp["homepage"]
     if base_url:

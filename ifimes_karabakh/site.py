@@ -388,6 +388,15 @@ class Site:
         recorded = [v for v, (_, commit) in changelog_entries((self.pkg.root / CHANGELOG).read_text(encoding="utf-8")).items() if commit]
         return recorded[-1] if recorded else ""
 
+    def removed_rows(self, t) -> list:
+        """The keys of t that a release removed or renamed away and that no row holds now, each with
+        its page (removed_page): [{key, kind, version, href}]."""
+        if not t.paged:
+            return []
+        now = {row[t.pk[0]] for row in t.rows}
+        return [{"key": key, "kind": c["kind"], "version": c["version"], "href": f"rows/{t.name}/{file_name(key)}.html"}
+                for (table, key), c in sorted(self.gone.items()) if table == t.name and key not in now]
+
     def removed_page(self, t, key, change) -> str:
         """The page of a row that a release removed or renamed, so that a citation of it still lands."""
         renamed = change["kind"] == "renamed"
@@ -652,7 +661,7 @@ class Site:
         return self.render("table.html", root, title=f"{t.name} – {self.short}", t=t, columns=columns, rows=rows,
                            releases=[r for r in self.releases if r["table"] == t.name and r["href"]],
                            filters=filters, first=first, n=len(t.rows), hidden=[c["i"] for c in columns if not c["shown"]],
-                           has_codebook=self.has_codebook)
+                           has_codebook=self.has_codebook, removed=self.removed_rows(t))
 
     # ---------------------------------------------------------- row pages
     def quote_figure(self, t, row, qf, sf, lf, root, extra=()):
@@ -972,10 +981,8 @@ def render(ds: Dataset, release_dir=None) -> dict:
         if t.paged:
             for row in t.rows:
                 files[t.page(row)] = site.row_page(t, row)
-            for (table, key), change in sorted(site.gone.items()):
-                page = f"rows/{t.name}/{file_name(key)}.html"
-                if table == t.name and page not in files:  # a key removed, and not given to another row since
-                    files[page] = site.removed_page(t, key, change)
+            for r in site.removed_rows(t):  # a key removed, and not given to another row since
+                files[r["href"]] = site.removed_page(t, r["key"], site.gone[(t.name, r["key"])])
     # the package as published, under download/
     files["download/datapackage.json"] = (root / "datapackage.json").read_bytes()
     for t in site.tables.values():
