@@ -42,7 +42,9 @@ WORKING_TREE = "."
 KEY_SEP = "|"                        # between the values of a key of several fields
 # what a release heading and its recorded commit look like in CHANGELOG.md
 HEADING = re.compile(r"^## \[([^\]]+)\]", re.M)
-COMMIT = re.compile(r"\bcommit\s+`?([0-9a-f]{7,40})\b")
+# the commit a release was built from, as its entry records it ("built by `./dp release` from commit
+# <sha>", "built from commit <sha>"): other commits an entry names (of a source's repository) are not it
+COMMIT = re.compile(r"\b[Bb]uilt (?:by `\./dp release` )?from\s+commit\s+`?([0-9a-f]{7,40})\b")
 MAX_FILES = 500                      # a commit with more package files than this is refused
 GIT_TIMEOUT = 60
 
