@@ -6,7 +6,7 @@ DATA    := $(wildcard data/*.csv)
 CODE    := $(wildcard ifimes_karabakh/*.py)
 NAME    := ifimes-2020-karabakh
 
-.PHONY: validate test docs schemas dates site release benchmark mutate clean
+.PHONY: validate test docs schemas dates changes site release benchmark mutate clean
 
 validate:
 	./dp validate
@@ -14,13 +14,19 @@ validate:
 test:
 	./dp test
 
-## The shared fields of every Table Schema are defined once, in fields.py.
-schemas: ifimes_karabakh/fields.py
+## The shared fields of every Table Schema are defined once, in fields.py; every resource's
+## `hash` is that of its file, so this runs after every command that writes data/.
+schemas: ifimes_karabakh/fields.py dates changes
 	./dp schemas
 
 ## The day columns P_start and P_end of every EDTF date P.
 dates:
 	./dp dates
+
+## data/changes.csv: every change between recorded releases (and to the version being prepared),
+## from the tables at the commits CHANGELOG.md records.
+changes: dates CHANGELOG.md
+	./dp changes --write
 
 ## Generated from the descriptor, the schemas and the tables.
 docs: docs/codebook.md

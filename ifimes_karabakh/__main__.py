@@ -95,6 +95,8 @@ def cmd_benchmark(args):
         return 0
     from .benchmark import run
     run(args.scales)
+    from .benchmark import changes_time
+    changes_time()
     return 0
 
 
@@ -111,6 +113,18 @@ def cmd_site(args):
     return cli(args)
 
 
+def cmd_changes(args):
+    """What changed between two versions, row by row (changes.py); --write / --check: data/changes.csv."""
+    from .changes import cli
+    return cli(args)
+
+
+def cmd_serve(args):
+    """Build the SQLite database from the working tree and serve it with Datasette on 127.0.0.1 (datasette.py)."""
+    from .datasette import serve
+    return serve(REPO, args.port)
+
+
 COMMANDS = {
     "validate": (cmd_validate, "validate the package (default: this repository)"),
     "schemas": (cmd_schemas, "write the shared field definitions and the Data Package v2 boilerplate (fields.py) into schemas/*.schema.json and datapackage.json"),
@@ -118,6 +132,8 @@ COMMANDS = {
     "docs": (cmd_docs, "write README blocks, docs/codebook.md, docs/figures/ and CITATION.cff from the package"),
     "release": (cmd_release, "build dist/: the archive, the SQLite database and SHA256SUMS, from files committed to git"),
     "benchmark": (cmd_benchmark, "time the validator against bare frictionless on 1x, 10x, 100x, 1000x copies"),
+    "changes": (cmd_changes, "compare two versions row by row (FROM TO: versions recorded in CHANGELOG.md, commits, or . for the working tree); --write/--check: data/changes.csv"),
+    "serve": (cmd_serve, "build the SQLite database and browse it with Datasette on http://127.0.0.1:PORT/ (Ctrl-C stops it)"),
     "mutate": (cmd_mutate, "mutation run: break the validator's core modules one change at a time and list the changes the tests miss (many minutes)"),
     "site": (cmd_site, "build the static website (site/) from datapackage.json, the schemas and the tables"),
 }
@@ -141,6 +157,14 @@ def main(argv=None):
             p.add_argument("--out", default=str(REPO / "site"), help="folder to write to (default site/)")
             p.add_argument("--zip", help="also write the built site as a reproducible zip to this file")
             p.add_argument("--release", default=str(REPO / "dist"), help="folder of the release files to link (default dist/)")
+        if cmd == "changes":
+            p.add_argument("old", nargs="?", help="version or commit to compare from")
+            p.add_argument("new", nargs="?", help="version or commit to compare to (. = the working tree)")
+            p.add_argument("--write", action="store_true", help="rewrite data/changes.csv, the record since the first recorded release")
+            p.add_argument("--check", action="store_true", help="change nothing; exit 1 if data/changes.csv is stale or CHANGELOG.md misses a change")
+            p.add_argument("--repo", default=str(REPO), help=argparse.SUPPRESS)
+        if cmd == "serve":
+            p.add_argument("--port", type=int, default=8001, help="port on 127.0.0.1 (default 8001)")
         if cmd == "benchmark":
             p.add_argument("--scales", type=int, nargs="+", default=[1, 10, 100, 1000])
             p.add_argument("--hostile", action="store_true", help="time every structural and hostile input of issues 9 and 15 instead")

@@ -17,9 +17,16 @@ from .report import Problem
 ARTICLE_ID = "ifimes-2020"
 DEFAULT_PATH = REPO.parent / "shared" / "sources" / "000_7fa8631f8c5e0faf.txt"
 GAP = "…"
-# A quote must identify its place: each part at least MIN_PART letters or digits, all parts
-# together at least MIN_TOTAL. "………" or "R … a" identify nothing.
-MIN_PART, MIN_TOTAL = 3, 12
+# A quote must identify its place: each part at least MIN_PART letters or digits and one word of
+# MIN_WORD or more that is not a common word, all parts together at least MIN_TOTAL. "………",
+# "R … a" and "the … the … the … the" identify nothing: such parts occur almost anywhere.
+MIN_PART, MIN_WORD, MIN_TOTAL = 3, 4, 12
+COMMON_WORDS = frozenset("""about above after again also been before being below between both could does doing down during
+each from further have having here into itself just more most much once only other over same should some such than that their
+theirs them then there these they this those through under until very were what when where which while whom will with would
+your yours""".split())  # English function words of four letters or more: they name no place
+_WORD = re.compile(r"\w+")
+_NOT_ALNUM = re.compile(r"[\W_]+")
 MAX_ARTICLE_BYTES = 2**20
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "″": '"', "«": '"', "»": '"',
@@ -37,15 +44,17 @@ def fold(s: str) -> str:
 
 
 def substance(s: str) -> int:
-    """How many letters and digits a text holds."""
-    return sum(ch.isalnum() for ch in s)
+    """How many letters and digits a text holds (\\w is what str.isalnum() accepts, and _)."""
+    return len(_NOT_ALNUM.sub("", s))
 
 
 def quote_identifies(quote: str) -> bool:
-    """Enough real text to identify a place: MIN_PART per part, MIN_TOTAL in all."""
-    parts = [p for p in quote.split(GAP)]
+    """Enough real text to identify a place: in every part MIN_PART letters or digits and a word of
+    MIN_WORD or more that is not a common word; MIN_TOTAL in all."""
+    parts = quote.split(GAP)
     counts = [substance(p) for p in parts]
-    return all(c >= MIN_PART for c in counts) and sum(counts) >= MIN_TOTAL
+    return (all(c >= MIN_PART for c in counts) and sum(counts) >= MIN_TOTAL
+            and all(any(len(w) >= MIN_WORD and w.lower() not in COMMON_WORDS for w in _WORD.findall(p)) for p in parts))
 
 
 def locators(text: str) -> dict:

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from . import REPO
@@ -103,3 +104,12 @@ def run(scales=(1, 10, 100, 1000), root=REPO):
             bare, bare_cpu, bare_mb, rc_bare = timed(bare_cmd, d)
             print(f"{k:>5} {n:>8} {full:>7.2f} {bare:>7.2f} {full / bare:>6.2f} {full_cpu:>10.2f} {bare_cpu:>10.2f} {full_cpu / bare_cpu:>9.2f} "
                   f"{n / full:>11.0f} {full_mb:>12.0f} {bare_mb:>12.0f}  full={rc_full} bare={rc_bare}", flush=True)
+
+
+def changes_time(root=REPO, old="0.5.0", new="0.6.0"):
+    """Wall time of comparing two recorded versions row by row (./dp changes OLD NEW), in-process."""
+    from .changes import changelog_entries, compare, resolve, snapshot
+    started = time.perf_counter()
+    entries = changelog_entries((Path(root) / "CHANGELOG.md").read_text(encoding="utf-8"))
+    found = compare(snapshot(root, resolve(root, old, entries)), snapshot(root, resolve(root, new, entries)), new)
+    print(f"changes {old} -> {new}: {len(found)} changes in {time.perf_counter() - started:.2f} s", flush=True)

@@ -8,6 +8,7 @@ nothing a spreadsheet would run as a formula. A row with too many or too few cel
 once and kept, cut or padded to the header, so its key still counts for other tables; the rules
 do not report anything else on it."""
 import csv
+import hashlib
 import io
 import re
 from collections import Counter
@@ -18,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from .bounded import TooLarge, open_bounded
+from .invisible_table import INVISIBLE_RANGES
 from .report import Problem, Problems, name, show
 from .values import NUMBER
 
@@ -32,9 +34,27 @@ MAX_LINES = 2_000_000           # physical lines (each costs a few microseconds,
 MAX_CELLS = 16_000_000          # rows × header columns: every cell is looked at
 MAX_DISTINCT = 3_000_000        # distinct values kept (each costs about 100 bytes beside its text)
 
-# C0 and C1 controls, line and paragraph separators, bidirectional controls, zero-width characters
-# and the BOM inside text: none belongs in a cell. \n is caught separately (a line break in a cell).
-INVISIBLE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u2064\u2066-\u2069\ufeff]")
+# Controls, format characters (bidirectional, zero-width, soft hyphen, tags ...), private use,
+# surrogates, unassigned code points and noncharacters, line and paragraph separators, Hangul
+# fillers and variation selectors, by Unicode category (invisible.py): none belongs in a cell. \n is
+# caught separately (a line break in a cell). Compiled once. Python's re tests the characters
+# below U+10000 of a class against a bitmap, and every range above it one by one, for every
+# character: so the first expression holds the ranges below U+10000 and one range for all above,
+# and a character above (rare) is then tested against the exact ranges, by the second.
+_BMP = "".join(f"\\U{a:08x}-\\U{min(b, 0xFFFF):08x}" for a, b in INVISIBLE_RANGES if a <= 0xFFFF)
+_ASTRAL = re.compile("[" + "".join(f"\\U{max(a, 0x10000):08x}-\\U{b:08x}" for a, b in INVISIBLE_RANGES if b > 0xFFFF) + "]")
+_SUSPECT = re.compile("[" + _BMP + "\U00010000-\U0010ffff]")
+
+
+def invisible(v: str):
+    """The first character of v that no cell may hold, or None."""
+    for m in _SUSPECT.finditer(v):
+        ch = m.group()
+        if ch < "\U00010000" or _ASTRAL.match(ch):
+            return ch
+    return None
+
+
 FORMULA_START = ("=", "+", "-", "@")
 REPLACED = "\ufffd"  # stands in for a NUL or a byte that is not UTF-8, so the row can still be parsed
 
@@ -51,6 +71,7 @@ class Table:
     problems: Problems = field(default_factory=Problems)  # at most MAX_PER_KIND per kind kept, the rest counted
     complete: bool = False                      # False: not read to the end (or not at all), or its rows not kept
     why: str = "could not be read to the end"   # why the rows are not checked, when not complete
+    sha256: str = ""                            # of the file's bytes, once read to the end (datapackage.json's `hash`)
 
 
 def read_table(path: Path, rel: str, fields: list) -> Table:
@@ -77,6 +98,8 @@ def read_table(path: Path, rel: str, fields: list) -> Table:
         limit = csv.field_size_limit(MAX_LINE_BYTES)
         try:
             _parse(csv.reader(lines, strict=True), lines, t, fields)
+            if t.complete:
+                t.sha256 = lines.digest.hexdigest()
         except csv.Error as e:
             out.append(Problem(rel, lines.n, None, "structure", f"CSV cannot be parsed here ({e}); the table is not read past this line"))
         except _Stop:
@@ -98,6 +121,7 @@ class _Lines:
         self.n = 0                  # physical line number of the last line handed out
         self.replaced = {}          # line -> (kind, message) for lines where REPLACED stands in
         self.crlf = 0
+        self.digest = hashlib.sha256()  # the bytes as read, so that the file's hash needs no second read
 
     def __iter__(self):
         return self
@@ -106,6 +130,7 @@ class _Lines:
         raw = self.fh.readline(MAX_LINE_BYTES + 1)
         if not raw:
             raise StopIteration
+        self.digest.update(raw)
         self.n += 1
         if self.n > MAX_LINES:
             self.out.append(Problem(self.rel, self.n, None, "limit", f"more than {MAX_LINES:,} lines; the table is not read past this line"))
@@ -217,6 +242,9 @@ def _parse(reader, lines, t, fields):
 
 def _header_problems(t, fields):
     header, out, rel = t.header, t.problems, t.file
+    for h in header:  # a header cell is text like any cell: one line, printable, NFC, no formula
+        if h:
+            _cell_problems(out, rel, 1, h, h, what="header cell")
     have, want = set(header), set(fields)
     for f in fields:
         if f not in have:
@@ -233,18 +261,17 @@ def _header_problems(t, fields):
         out.append(Problem(rel, 1, None, "header", f"columns out of order (found {', '.join(map(name, header))}; expected {', '.join(map(name, fields))})"))
 
 
-def _cell_problems(out, rel, line, column, v):
+def _cell_problems(out, rel, line, column, v, what="cell"):
     if v != v.strip():
         out.append(Problem(rel, line, column, "whitespace", f"leading or trailing whitespace (found {show(v)}; expected none)"))
     if "\n" in v:
-        out.append(Problem(rel, line, column, "control", f"line break inside a cell (found {show(v)}; expected one line per row)"))
-    m = INVISIBLE.search(v)
-    if m:
-        out.append(Problem(rel, line, column, "control", f"invisible or control character U+{ord(m.group()):04X} (found {show(v)}; expected printable text)"))
+        out.append(Problem(rel, line, column, "control", f"line break inside a {what} (found {show(v)}; expected one line per row)"))
+    if _SUSPECT.search(v) and (ch := invisible(v)):  # the search alone for the clean cells: one call
+        out.append(Problem(rel, line, column, "control", f"invisible or control character U+{ord(ch):04X} (found {show(v)}; expected printable text)"))
     if not v.isascii() and not unicodedata.is_normalized("NFC", v):
         out.append(Problem(rel, line, column, "unicode", f"text not in Unicode NFC (found {show(v)}; expected {show(unicodedata.normalize('NFC', v))})"))
     if v.startswith(FORMULA_START) and not NUMBER.fullmatch(v):
-        out.append(Problem(rel, line, column, "formula", f"cell starts like a spreadsheet formula (found {show(v)}; expected text not starting with = + - @)"))
+        out.append(Problem(rel, line, column, "formula", f"{what} starts like a spreadsheet formula (found {show(v)}; expected text not starting with = + - @)"))
 
 
 def raw_rows(path: Path) -> list:

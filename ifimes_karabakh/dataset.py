@@ -33,6 +33,7 @@ class Dataset:
     tables: dict = field(default_factory=dict)     # resource name -> text DataFrame (index = CSV line)
     article: Article | None = None                 # None where the text is not beside the repository
     texts: dict = field(default_factory=dict)      # source_id -> Article: the documents kept in texts/
+    hashes: dict = field(default_factory=dict)     # resource name -> SHA-256 of its CSV's bytes, as read
 
     @property
     def root(self) -> Path:
@@ -89,6 +90,7 @@ class Dataset:
             out += t.problems
             if t.complete:
                 ds.tables[r.name] = t.frame
+                ds.hashes[r.name] = t.sha256
             else:
                 complete = False
         if with_article and source_path().is_file():

@@ -46,8 +46,10 @@ RESOURCE_FILE = {"type": ("table",), "format": ("csv",), "mediatype": ("text/csv
 # the CSV file at `path`: refused, since this validator would not read or check it
 RESOURCE_REFUSED = {"data": "inline data beside the file", "compression": "a compressed file",
                     "innerpath": "a file inside an archive", "extrapaths": "more files joined to the first",
-                    "scheme": "another way to reach the file", "hash": "a checksum of the file",
+                    "scheme": "another way to reach the file",
                     "bytes": "the file's size", "stats": "the file's checksum, size or row count"}
+# the one checksum this validator checks (as `./dp schemas` writes it): `hash`, "sha256:<hex>"
+HASH = re.compile(r"^sha256:[0-9a-f]{64}$")
 # field and schema properties with which frictionless would read or check the values otherwise than
 # this validator does: only their default value (or their absence) is accepted
 FIELD_DEFAULTS = {"format": "default", "bareNumber": True, "decimalChar": ".", "groupChar": "", "missingValues": [""]}
@@ -71,6 +73,7 @@ class Resource:
     schema: dict             # the Table Schema, loaded
     schema_file: str         # where the schema came from (a path, or datapackage.json when inline)
     title: str = ""
+    hash: str = ""           # "sha256:<hex>" of the file, when datapackage.json gives it
 
     @property
     def fields(self):
@@ -87,6 +90,7 @@ class File:
     path: str                # relative to the package folder, checked to stay inside it
     format: str              # a key of FILE_FORMATS
     title: str = ""
+    hash: str = ""           # "sha256:<hex>" of the file, when datapackage.json gives it
 
 
 @dataclass
@@ -452,6 +456,9 @@ def check_refused(r: dict, where: str, at: str, out: list) -> bool:
     for key, what in RESOURCE_REFUSED.items():
         if key in r and not (key == "scheme" and r[key] == "file"):
             out.append(Problem(where, None, f"{at}.{key}", "descriptor", f"{what} is not read or checked by this validator, refused (found {show(r[key])}; expected only `path` to the file)"))
+    if "hash" in r and not (isinstance(r["hash"], str) and HASH.match(r["hash"])):
+        out.append(Problem(where, None, f"{at}.hash", "descriptor", f"a checksum this validator does not check (found {show(r['hash'])}; "
+                                                                   "expected 'sha256:' and 64 lowercase hex digits, as ./dp schemas writes it)"))
     for key in TEXT_KEYS:
         if key in r and not isinstance(r[key], str):
             out.append(Problem(where, None, f"{at}.{key}", "descriptor", f"expected text (found {show(r[key])})"))
@@ -521,7 +528,7 @@ def load(root: Path, out: list) -> Package | None:
         seen.add(r["name"])
         if "schema" not in r and r.get("format") in FILE_FORMATS:
             if check_file_resource(r, where, at, out) & check_refused(r, where, at, out) and (path := inside(root, r.get("path"), where, f"{at}.path", out)):
-                pkg.files.append(File(r["name"], r["path"], r["format"], str(r.get("title", ""))))
+                pkg.files.append(File(r["name"], r["path"], r["format"], str(r.get("title", "")), str(r.get("hash", ""))))
             continue
         check_resource_file(r, where, at, out)
         path = inside(root, r.get("path"), where, f"{at}.path", out)
@@ -537,7 +544,7 @@ def load(root: Path, out: list) -> Package | None:
             ok, schema, schema_file = True, sref, where
         if not ok or not check_schema(schema, schema_file, out, "" if isinstance(sref, str) else f"{at}.schema") or path is None:
             continue
-        pkg.resources.append(Resource(r["name"], r["path"], schema, schema_file, str(r.get("title", ""))))
+        pkg.resources.append(Resource(r["name"], r["path"], schema, schema_file, str(r.get("title", "")), str(r.get("hash", ""))))
     loaded = {r.name for r in pkg.resources}
     for r in pkg.resources:
         for i, fk in enumerate(r.schema.get("foreignKeys", [])):

@@ -1,7 +1,9 @@
 """Write every file generated from datapackage.json, the schemas and the tables:
 
-- README.md: the blocks between `<!-- NAME:start -->` and `<!-- NAME:end -->` (see BLOCKS);
+- README.md: the blocks between `<!-- NAME:start -->` and `<!-- NAME:end -->` (see BLOCKS), and
+  CONTRIBUTING.md's (CONTRIBUTING_BLOCKS);
 - docs/codebook.md: every table and field, with constraints, enum meanings and an example;
+- docs/archive-README.md: the release archive's README, with the README's loading snippets;
 - docs/figures/*.svg: the figures (figures.py);
 - CITATION.cff: from datapackage.json (title, version, release date, authors, licence, keywords)
   and the article's row of sources.csv;
@@ -12,6 +14,10 @@ The DOI does not exist yet: Zenodo mints it when it archives the first public re
 recorded as the package's `id` (`https://doi.org/10.5281/zenodo.N`) in datapackage.json, and these
 files carry it from there (doi()). Likewise the public repository's address, once it exists, is the
 package's `homepage`. Nothing here invents a URL.
+
+Every value from the package (titles, descriptions, enum labels, notes, cells) reaches the Markdown
+files through mdtext (text, prose, code), so that it shows as text: no renderer makes an element
+of it, and no value can write a block marker (a value that a block cannot escape is refused).
 
 Every function takes the loaded dataset (dataset.Dataset) as `pkg`: the tables come from the checked
 reader, once, never from the CSV files again.
@@ -30,9 +36,10 @@ from .csvread import MAX_CELL_CHARS, MAX_CELLS, MAX_COLUMNS, MAX_DAMAGED, MAX_DI
 from .dataset import MAX_KEPT_BYTES
 from .descriptor import MAX_FIELDS, MAX_FOREIGN_KEYS, MAX_JSON_BYTES, MAX_NAME_CHARS, MAX_RESOURCES, as_list
 from .report import MAX_PER_KIND
-from .article import MIN_PART, MIN_TOTAL
+from .article import MIN_PART, MIN_TOTAL, MIN_WORD
+from .mdtext import code, prose, row, text
+from .swhid import data_swhid
 from .dataset import Dataset
-from .vocabulary import FACT
 
 EXAMPLE_MAX = 60
 _MARK = re.compile(r"<!--\s*([A-Za-z0-9_-]+)\s*:\s*(start|end)\s*-->")
@@ -71,7 +78,7 @@ def fill_blocks(text: str, blocks: dict, file="README.md") -> str:
                 raise DocsError(f"{file}:{n}: block {name!r} starts inside block {open_!r}")
             if name in seen:
                 raise DocsError(f"{file}:{n}: block {name!r} appears twice")
-            out += [line, blocks[name]()]
+            out += [line, _no_marker(blocks[name](), file, name)]
             open_ = name
             seen.add(name)
         else:
@@ -86,10 +93,21 @@ def fill_blocks(text: str, blocks: dict, file="README.md") -> str:
     return "\n".join(out)
 
 
+def _no_marker(generated: str, file, name) -> str:
+    """A generated block holds no block marker, which would break every later run: values are
+    escaped (mdtext), and whatever still carries one (a BibTeX title) is refused, located."""
+    for k, line in enumerate(generated.split("\n"), start=1):
+        if _MARK.search(line):
+            raise DocsError(f"{file}: block {name!r}, generated line {k}: a value from the package holds a block "
+                            f"marker ({_MARK.search(line).group(0)}), which would break the next run; remove it from "
+                            f"the value (found in: {line[:200]})")
+    return generated
+
+
 def table_of_tables(pkg):
     out = ["| file | rows | what it holds |", "|---|---:|---|"]
     for r in pkg.resources:
-        out.append(f"| `{r.path}` | {len(read_rows(pkg, r))} | {r.title} |")
+        out.append(row(code(r.path, table=True), len(read_rows(pkg, r)), text(r.title)))
     return "\n".join(out)
 
 
@@ -98,7 +116,7 @@ def verdict_table(pkg):
     n = Counter(row["verdict"] for row in read_rows(pkg, claims))
     out = ["| verdict | meaning | claims |", "|---|---|---:|"]
     for c in claims.field("verdict")["categories"]:
-        out.append(f"| `{c['value']}` | {c['label']} | {n[c['value']]} |")
+        out.append(row(code(c["value"], table=True), prose(c.get("label", ""), table=True), n[c["value"]]))
     out.append(f"| all facts | | {sum(n[c['value']] for c in claims.field('verdict')['categories'])} |")
     return "\n".join(out)
 
@@ -131,25 +149,53 @@ NO_DOI = ("No DOI yet: Zenodo mints one when it archives the first public releas
           "`datapackage.json`, and `./dp docs` writes it here, into `CITATION.cff` and into `docs/dataset.jsonld`.")
 
 
+# LaTeX's special characters as BibTeX needs them inside braces
+_BIB = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&", "$": r"\$", "#": r"\#",
+        "_": r"\_", "^": r"\^{}", "~": r"\~{}"}
+
+
+def bib(value, where) -> str:
+    """value as BibTeX text. A fenced block cannot escape a README block marker or a fence, so a
+    value holding one is refused, named by where it comes from."""
+    s = " ".join(str(value).split())
+    if "<!--" in s or "-->" in s or "```" in s:
+        raise DocsError(f"{where}: holds `<!--`, `-->` or ``` (found {s[:120]!r}), which the README's BibTeX block "
+                        "cannot carry: it would end the block or break the next ./dp docs; remove it")
+    return "".join(_BIB.get(ch, ch) for ch in s)
+
+
+SWHID_WHAT = "the data folder data/ of this version: git's tree ID of data/ (git rev-parse <commit>:data) as a Software Heritage ID"
+
+
 def citation_block(pkg, archive=False):
     """APA, BibTeX and how to cite a row; in the README (not the archive) also where the metadata files come from."""
-    v, title, year, d = pkg.version, pkg.descriptor["title"], released(pkg)[:4], doi(pkg)
-    key = f"{pkg.name.replace('-', '_')}_{v.replace('.', '_')}"
+    v, title, year, d, who = pkg.version, pkg.descriptor["title"], released(pkg)[:4], doi(pkg), author(pkg)
+    swh = data_swhid(pkg.root)
+    key = re.sub(r"[^A-Za-z0-9_]", "_", f"{pkg.name}_{v}")
+    where = "datapackage.json: "
     return "\n".join([
         "APA:", "",
-        f"> {author(pkg)}. ({year}). *{title}* (Version {v}) [Data set]." + (f" https://doi.org/{d}" if d else ""), "",
+        f"> {text(who)}. ({text(year)}). *{text(title)}* (Version {text(v)}) [Data set]." + (f" {text('https://doi.org/' + d)}" if d else ""), "",
         "BibTeX (the braces around the author mark an organisation, not a person):", "", "```bibtex",
         f"@misc{{{key},",
-        f"  author  = {{{{{author(pkg)}}}}},",
-        f"  title   = {{{{{title}}}}},",
-        f"  year    = {{{year}}},",
-        f"  version = {{{v}}},",
-        *([f"  doi     = {{{d}}},"] if d else []),
-        f"  note    = {{Data set, released {released(pkg)}; archive {pkg.name}-{v}.zip, see SHA256SUMS}}",
+        f"  author  = {{{{{bib(who, where + 'contributors: title')}}}}},",
+        f"  title   = {{{{{bib(title, where + 'title')}}}}},",
+        f"  year    = {{{bib(year, where + 'created')}}},",
+        f"  version = {{{bib(v, where + 'version')}}},",
+        *([f"  doi     = {{{bib(d, where + 'id')}}},"] if d else []),
+        f"  note    = {{Data set, released {bib(released(pkg), where + 'created')}; archive "
+        f"{bib(pkg.name, where + 'name')}-{bib(v, where + 'version')}.zip, see SHA256SUMS; data {swh}}}",
         "}", "```", "",
-        f"A single row: name the table, the row's ID and the version, for example *claims.csv, row "
-        f"`unga-number`, version {v}*. IDs never change meaning between versions (see CHANGELOG.md); "
-        "to report an error in a row, see CONTRIBUTING.md.",
+        f"The exact data: `{swh}`, the Software Heritage ID of the folder `data/` of version {text(v)}. "
+        "Anyone can recompute it with git alone (`git rev-parse <commit>:data` gives its last part); it "
+        "resolves at Software Heritage once the repository is public and archived. CHANGELOG.md records "
+        "each release's commit, with its own ID `swh:1:rev:<commit>`. No DOI or public address exists yet.",
+        "",
+        f"A single row: name the table, the row's ID, the version and the data's ID, for example "
+        f"*claims.csv, row `unga-number`, version {text(v)}, {swh}*. IDs never change meaning between "
+        "versions (see CHANGELOG.md). What became of a row since the version you cite is in "
+        "`data/changes.csv` (every value changed, row removed or renamed between releases) and on the row's "
+        "page of the website. To report an error in a row, see CONTRIBUTING.md.",
         *([] if archive else ["", ("" if d else NO_DOI + " ") +
         "`CITATION.cff` (for citation tools), `.zenodo.json` (for Zenodo) and `docs/dataset.jsonld` (schema.org, for "
         "search engines) are generated from `datapackage.json`. cffconvert 2.0.0 writes BibTeX without "
@@ -175,7 +221,7 @@ def limits_block(pkg):
         f"| a package or resource name | {MAX_NAME_CHARS} characters | refused |",
         f"| the texts kept in texts/, together | {MAX_KEPT_BYTES // 2**20} MiB | the rest are not read |",
         f"| problems listed per file and kind | {MAX_PER_KIND} | the rest are counted: \"and N more of this kind\" |",
-        f"| a quote | at least {MIN_PART} letters or digits per part, {MIN_TOTAL} in all | reported |",
+        f"| a quote | per part between ` … `: at least {MIN_PART} letters or digits and a word of {MIN_WORD}+ that is not a common word (not `the … the`); {MIN_TOTAL} in all | reported |",
     ])
 
 
@@ -187,7 +233,7 @@ def keys_block(pkg):
         for f in r.fields:
             if f in ("pax_id", "iso3", "iso3166_code", "wikidata_qid", "cow_code", "gw_code", "geonames_id", "geonames_adm1_id", "latitude", "name_hy", "canonical_party_id",
                      "ucdp_conflict_id", "ucdp_actor_id"):
-                out.append(f"| `{r.name}` | `{f}` | {sum(1 for x in rows if x[f])} | {len(rows)} |")
+                out.append(row(code(r.name, table=True), code(f, table=True), sum(1 for x in rows if x[f]), len(rows)))
     return "\n".join(out)
 
 
@@ -203,17 +249,17 @@ def forecast_scorecard(pkg):
     cats = pkg.resource("forecast_assessments").field("outcome")["categories"]
     now, before = Counter(r["outcome"] for r in current.values()), Counter(r["outcome"] for r in first.values())
     links = read_rows(pkg, pkg.resource("forecast_events"))
-    out = [f"Every forecast assessed as of **{common}** (the release's common date; `forecast_assessments.csv` keeps the earlier "
+    out = [f"Every forecast assessed as of **{text(common)}** (the release's common date; `forecast_assessments.csv` keeps the earlier "
            f"assessments, `forecast_events.csv` links {len({l['claim_id'] for l in links})} forecasts to "
            f"{len(read_rows(pkg, pkg.resource('later_events')))} later events):", "",
            "| outcome | meaning | forecasts | at their first assessment |", "|---|---|---:|---:|"]
     for c in cats:
-        out.append(f"| `{c['value']}` | {c['label']} | {now[c['value']]} | {before[c['value']]} |")
+        out.append(row(code(c["value"], table=True), prose(c.get("label", ""), table=True), now[c["value"]], before[c["value"]]))
     out.append(f"| all | | {len(current)} | {len(first)} |")
     changed = sorted(c for c in current if first[c]["outcome"] != current[c]["outcome"])
     if changed:
         out += ["", "Changed since the first assessment: " + ", ".join(
-            f"`{c}` ({first[c]['outcome']} → {current[c]['outcome']})" for c in changed) + "."]
+            f"{code(c)} ({text(first[c]['outcome'])} → {text(current[c]['outcome'])})" for c in changed) + "."]
     return "\n".join(out)
 
 
@@ -222,18 +268,33 @@ def trust_block(pkg):
     return block(pkg)
 
 
-BLOCKS = {"tables": table_of_tables, "verdicts": verdict_table, "trust": trust_block, "keys": keys_block, "scorecard": forecast_scorecard,
-          "cite": citation_block, "limits": limits_block}
+BLOCKS = {"tables": table_of_tables, "verdicts": verdict_table, "trust": trust_block, "keys": keys_block,
+          "scorecard": forecast_scorecard, "cite": citation_block}
+CONTRIBUTING_BLOCKS = {"limits": limits_block}  # the maintainers' file
 
 
-def archive_readme(pkg):
-    """The README inside the release archive: how to use the data without the repository; it names
-    only files the archive holds."""
+LOAD_SECTION = "## Load the data"  # the README's tested snippets, which the archive's README carries too
+
+
+def readme_section(readme: str, heading: str, file="README.md") -> str:
+    """The text under heading, up to the next heading of the same level or above."""
+    lines = readme.split("\n")
+    if heading not in lines:
+        raise DocsError(f"{file}: no line {heading!r}: the archive's README copies that section")
+    start = lines.index(heading) + 1
+    level = heading.split(" ")[0]
+    end = next((i for i in range(start, len(lines)) if re.match(rf"#{{1,{len(level)}}} ", lines[i])), len(lines))
+    return "\n".join(lines[start:end]).strip("\n")
+
+
+def archive_readme(pkg, readme: str):
+    """The README inside the release archive: how to use the data without the repository, with the
+    README's loading snippets (the ones the tests run); it names only files the archive holds."""
     dp, v = pkg.descriptor, pkg.version
-    tables = "\n".join(f"| `{r.path}` | {len(read_rows(pkg, r))} | {r.title} |" for r in pkg.resources)
-    return f"""# {dp['title']}, version {v}
+    tables = "\n".join(row(code(r.path, table=True), len(read_rows(pkg, r)), text(r.title)) for r in pkg.resources)
+    return f"""# {text(dp['title'])}, version {text(v)}
 
-{dp.get('description', '')}
+{prose(dp.get('description', ''))}
 
 This folder is a [Frictionless Data Package](https://datapackage.org/): CSV tables in `data/`, one
 Table Schema per table in `schemas/`, all described by `datapackage.json`. Every field is explained
@@ -243,38 +304,9 @@ in `docs/codebook.md`; what changed between versions is in `CHANGELOG.md`.
 |---|---:|---|
 {tables}
 
-## Check it
+{LOAD_SECTION}
 
-    pip install frictionless
-    frictionless validate datapackage.json
-
-## Load it
-
-Python with pandas (the day columns `*_start` and `*_end` are real dates; every other column is
-read as text, so that codes keep their form and an empty cell stays empty):
-
-    import pandas as pd
-    events = pd.read_csv("data/events.csv", dtype=str, keep_default_na=False)
-    events = pd.read_csv("data/events.csv", dtype=str, keep_default_na=False,
-                         parse_dates=["date_start", "date_end"])
-
-Python with the declared types, through frictionless (`pip install "frictionless[pandas]"`):
-
-    from frictionless import Package
-    parties = Package("datapackage.json").get_resource("parties").to_pandas()
-
-R, with the `frictionless` package from CRAN:
-
-    library(frictionless)
-    pkg <- read_package("datapackage.json")
-    claims <- read_resource(pkg, "claims")
-
-SQL, with the sqlite3 shell (3.32 or later):
-
-    sqlite3 karabakh.db ".import --csv data/claims.csv claims" \\
-      "SELECT verdict, count(*) FROM claims WHERE kind = '{FACT}' GROUP BY verdict;"
-
-Spreadsheets: open the CSVs as UTF-8; no cell starts like a formula.
+{readme_section(readme, LOAD_SECTION)}
 
 ## Cite it
 
@@ -287,19 +319,7 @@ maintained independently of IFIMES, which has not reviewed or endorsed it.
 """
 
 
-
 # ------------------------------------------------------------------ codebook
-def _row(*cells):
-    return "| " + " | ".join(" ".join(str(c).split()).replace("|", "\\|") for c in cells) + " |"
-
-
-def _code(text):
-    text = " ".join(str(text).split())
-    fence = "``" if "`" in text else "`"
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
-
-
 def _constraints(field):
     c, out = field.get("constraints", {}), []
     if c.get("required"):
@@ -309,10 +329,10 @@ def _constraints(field):
     if "categories" in field:
         out.append("one of the values below")
     if "pattern" in c:
-        out.append("pattern " + _code(c["pattern"]))
+        out.append("pattern " + code(c["pattern"], table=True))
     for key, label in (("minimum", "min"), ("maximum", "max"), ("minLength", "min length"), ("maxLength", "max length")):
         if key in c:
-            out.append(f"{label} {c[key]}")
+            out.append(f"{label} {text(c[key])}")
     return "; ".join(out)
 
 
@@ -320,38 +340,40 @@ def _example(rows, name):
     value = " ".join(next((r[name] for r in rows if r.get(name)), "").split())
     if len(value) > EXAMPLE_MAX:
         value = value[:EXAMPLE_MAX].rstrip() + "…"
-    return _code(value) if value else ""
+    return code(value, table=True) if value else ""
 
 
 def codebook(pkg):
     dp = pkg.descriptor
-    lines = [f"# Codebook: {dp.get('title', pkg.name)}", "",
-             f"Package `{pkg.name}`, version {pkg.version}. Generated by `python -m ifimes_karabakh docs` from "
+    lines = [f"# Codebook: {text(dp.get('title', pkg.name))}", "",
+             f"Package {code(pkg.name)}, version {text(pkg.version)}. Generated by `python -m ifimes_karabakh docs` from "
              "`datapackage.json` and `schemas/*.schema.json`; do not edit by hand.", "",
              f"Example values are the first non-empty cell of each column, cut to {EXAMPLE_MAX} characters (…).", ""]
     for r in pkg.resources:
         schema, rows = r.schema, read_rows(pkg, r)
-        lines += [f"## {r.name}", "", r.title, "", f"- File: `{r.path}`", f"- Rows: {len(rows)}",
-                  "- Primary key: " + (", ".join(f"`{k}`" for k in as_list(schema.get("primaryKey"))) or "none")]
+        lines += [f"## {text(r.name)}", "", text(r.title), "", f"- File: {code(r.path)}", f"- Rows: {len(rows)}",
+                  "- Primary key: " + (", ".join(code(k) for k in as_list(schema.get("primaryKey"))) or "none")]
         fks = schema.get("foreignKeys", [])
         lines.append("- Foreign keys:" + ("" if fks else " none"))
         for fk in fks:
             ref = fk["reference"]
-            lines.append(f"  - `{', '.join(as_list(fk['fields']))}` → `{ref.get('resource') or r.name}.{', '.join(as_list(ref['fields']))}`")
+            lines.append(f"  - {code(', '.join(as_list(fk['fields'])))} → "
+                         f"{code((ref.get('resource') or r.name) + '.' + ', '.join(as_list(ref['fields'])))}")
         lines += ["", "| field | type | constraints | description | example |", "|---|---|---|---|---|"]
         for f in schema["fields"]:
-            lines.append(_row(_code(f["name"]), f.get("type", "string"), _constraints(f), f.get("description", ""), _example(rows, f["name"])))
+            lines.append(row(code(f["name"], table=True), text(f.get("type", "string")), _constraints(f),
+                             prose(f.get("description", ""), table=True), _example(rows, f["name"])))
         for f in schema["fields"]:
             if "categories" in f:
-                lines += ["", f"Values of `{f['name']}`:", ""]
-                lines += [f"- {_code(c['value'])}: {c.get('label', '')}" for c in f["categories"]]
+                lines += ["", f"Values of {code(f['name'])}:", ""]
+                lines += [f"- {code(c['value'])}: {prose(c.get('label', ''))}" for c in f["categories"]]
         lines.append("")
     by_name = {r.get("name"): r for r in dp.get("resources", []) if isinstance(r, dict)}
     for f in pkg.files:  # the resources that are not tables (GeoJSON): described by their descriptor entry
         d = by_name.get(f.name, {})
         lic = ", ".join(x.get("title") or x.get("name", "") for x in d.get("licenses", []))
-        lines += [f"## {f.name}", "", f.title, "", f"- File: `{f.path}` ({f.format}, {d.get('mediatype', '')})",
-                  f"- Licence: {lic}" if lic else "- Licence: that of the package", "", d.get("description", ""), ""]
+        lines += [f"## {text(f.name)}", "", text(f.title), "", f"- File: {code(f.path)} ({text(f.format)}, {text(d.get('mediatype', ''))})",
+                  f"- Licence: {text(lic)}" if lic else "- Licence: that of the package", "", prose(d.get("description", "")), ""]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -367,6 +389,7 @@ def citation_cff(pkg):
         "date-released": released(pkg),
         "authors": [{"name": author(pkg)}],  # an entity: `name` alone (a person has family-names)
         **({"doi": d} if d else {}),
+        "identifiers": [{"type": "swh", "value": data_swhid(pkg.root), "description": SWHID_WHAT}],
         **({"repository-code": dp["homepage"]} if dp.get("homepage") else {}),
         "license": dp["licenses"][0]["name"],
         "keywords": dp.get("keywords", []),
@@ -390,6 +413,7 @@ def zenodo(pkg) -> dict:
     dp, art = pkg.descriptor, article(pkg)
     related = [{"identifier": art["url"], "relation": "isDerivedFrom", "resource_type": "publication-article"}]
     related += [{"identifier": s["path"], "relation": "references"} for s in other_sources(pkg)]
+    related.append({"identifier": data_swhid(pkg.root), "relation": "hasPart", "scheme": "swh"})  # the exact data: SWHID_WHAT
     return {
         "upload_type": "dataset",
         "title": dp["title"],
@@ -426,9 +450,11 @@ def jsonld(pkg, base_url: str | None = None) -> dict:
         "isBasedOn": [{"@type": "Article", "name": art["title"], "url": art["url"], "datePublished": art["date"],
                        "publisher": {"@type": "Organization", "name": art["publisher"]}}],
         "citation": [{"@type": "CreativeWork", "name": s.get("title", s["path"]), "url": s["path"]} for s in other_sources(pkg)],
+        "identifier": [{"@type": "PropertyValue", "propertyID": "swh", "value": data_swhid(pkg.root), "description": SWHID_WHAT}],
     }
     if d:
-        out["identifier"] = out["sameAs"] = f"https://doi.org/{d}"
+        out["sameAs"] = f"https://doi.org/{d}"
+        out["identifier"] = [out["sameAs"], *out["identifier"]]
     if dp.get("homepage") and not base_url:
         out["url"] = dp["homepage"]
     if base_url:
@@ -456,13 +482,17 @@ def changelog_problems(pkg):
 def generated(pkg) -> dict:
     """relative path -> the text it must hold."""
     from .figures import render as figures
-    readme = (pkg.root / "README.md").read_text(encoding="utf-8")
-    files = {"README.md": fill_blocks(readme, {k: (lambda f=f: f(pkg)) for k, f in BLOCKS.items()}),
+    def filled(rel, blocks):
+        return fill_blocks((pkg.root / rel).read_text(encoding="utf-8"), {k: (lambda f=f: f(pkg)) for k, f in blocks.items()}, rel)
+
+    readme = filled("README.md", BLOCKS)
+    files = {"README.md": readme,
+             "CONTRIBUTING.md": filled("CONTRIBUTING.md", CONTRIBUTING_BLOCKS),
              "docs/codebook.md": codebook(pkg),
              "CITATION.cff": citation_cff(pkg),
              ".zenodo.json": dumps_json(zenodo(pkg)),
              "docs/dataset.jsonld": dumps_json(jsonld(pkg)),
-             "docs/archive-README.md": archive_readme(pkg)}
+             "docs/archive-README.md": archive_readme(pkg, readme)}
     files.update({f"docs/figures/{name}": svg for name, svg in figures(pkg).items()})
     return files
 

@@ -19,6 +19,7 @@ Everything else in a schema or the descriptor is written by hand.
 
 frictionless 5.21 does not check `categories` (not even under v2), so constraints.enum stays: it is
 what the standard tool checks."""
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -148,7 +149,12 @@ PROFILES = {name: f"https://datapackage.org/profiles/2.0/{name}.json" for name i
 RESOURCE_DEFAULTS = {"$schema": PROFILES["dataresource"], "type": "table", "format": "csv", "mediatype": "text/csv",
                      "encoding": "utf-8", "dialect": READ_DIALECT}
 _BOILERPLATE = re.compile(r"^resources\[\d+\]\.(\$schema|type|format|mediatype|encoding|dialect)(\.|$)")
-_RESOURCE_ORDER = ["$schema", "name", "type", "path", "title", "description", "format", "mediatype", "encoding", "dialect", "schema"]
+_RESOURCE_ORDER = ["$schema", "name", "type", "path", "title", "description", "format", "mediatype", "encoding", "hash", "dialect", "schema"]
+HASH = "sha256"  # the algorithm of every resource's `hash`, as Data Package writes it: "sha256:<hex>"
+
+
+def file_hash(path: Path) -> str:
+    return f"{HASH}:{hashlib.sha256(path.read_bytes()).hexdigest()}"
 
 
 def render_resource(resource: dict) -> dict:
@@ -165,15 +171,28 @@ def render_resource(resource: dict) -> dict:
     return {k: r[k] for k in _RESOURCE_ORDER if k in r} | {k: v for k, v in r.items() if k not in _RESOURCE_ORDER}
 
 
+def _hashed(resource: dict, root, known: dict) -> dict:
+    """The resource with the hash of its file, when the package folder is given and the path is a
+    regular file inside it (anything else is the validator's to report); `known` holds the hashes
+    of the tables a Dataset has already read (name -> hex), so that no CSV is read twice."""
+    if resource.get("name") in known:
+        return {**resource, "hash": f"{HASH}:{known[resource['name']]}"}
+    path = Path(root) / resource["path"] if root is not None and isinstance(resource.get("path"), str) else None
+    if path is None or path.is_symlink() or not path.is_file() or not path.resolve().is_relative_to(Path(root).resolve()):
+        return resource
+    return {**resource, "hash": file_hash(path)}
+
+
 def article_source(row: dict) -> dict:
     """The descriptor's `sources` entry of the article, from its row of sources.csv."""
     return {"title": f"{row['publisher']}: {row['title']} ({row['date']})", "path": row["url"]}
 
 
-def render_package(descriptor: dict, article: dict | None = None) -> dict:
+def render_package(descriptor: dict, article: dict | None = None, root=None, hashes: dict | None = None) -> dict:
     """datapackage.json as it must be: `$schema` first, no v1 `profile`, contributors with `roles`,
-    every resource through render_resource, and with article (article_source) as the first of
-    its `sources`. A new dict; the input is not changed."""
+    every resource through render_resource, with article (article_source) as the first of its
+    `sources` and, given the package folder, every resource with the `hash` of its file's bytes (so
+    that stock `frictionless validate` checks every file). A new dict; the input is not changed."""
     dp = {k: v for k, v in json.loads(json.dumps(descriptor)).items() if k not in ("$schema", "profile")}
     if article is not None:
         dp["sources"] = [article] + list(dp.get("sources", [])[1:])
@@ -182,7 +201,7 @@ def render_package(descriptor: dict, article: dict | None = None) -> dict:
             role = c.pop("role")
             c["roles"] = role if isinstance(role, list) else [role]
     if isinstance(dp.get("resources"), list):
-        dp["resources"] = [render_resource(r) if isinstance(r, dict) else r for r in dp["resources"]]
+        dp["resources"] = [render_resource(_hashed(r, root, hashes or {})) if isinstance(r, dict) else r for r in dp["resources"]]
     return {"$schema": PROFILES["datapackage"], **dp}
 
 
@@ -209,7 +228,7 @@ def write(root, check: bool, ds=None) -> list:
                 path.write_text(text, encoding="utf-8")
     path = root / "datapackage.json"
     old = path.read_text(encoding="utf-8")
-    text = dumps(render_package(json.loads(old), article_source(ds.article_row() if ds is not None else _article_row(pkg))))
+    text = dumps(render_package(json.loads(old), article_source(ds.article_row() if ds is not None else _article_row(pkg)), root, ds.hashes if ds is not None else None))
     if old != text:
         stale.append("datapackage.json")
         if not check:

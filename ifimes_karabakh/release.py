@@ -1,7 +1,11 @@
 """The release files: a zip archive of the package and its documentation, the SQLite database, and
 SHA256SUMS over both, written to one output folder (default dist/):
 
-    <name>-<version>.zip      <name>-<version>.sqlite      SHA256SUMS
+    <name>-<version>.zip                       the package, its documentation and parquet/<table>.parquet
+    <name>-<X_Y_Z>.sqlite                      the SQLite database (no dots in the stem, so that Datasette's
+                                               URLs need no escapes: /ifimes-2020-karabakh-0_7_0/claims)
+    <name>-<X_Y_Z>-datasette-metadata.json     titles, descriptions and label columns for Datasette
+    SHA256SUMS
 
 Check them with `cd dist && sha256sum -c SHA256SUMS`.
 
@@ -31,8 +35,8 @@ the SHA-256 CHANGELOG.md records (CONTRIBUTING.md).
 Every refusal is a ReleaseError with a message that says what to do.
 """
 import hashlib
+import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -41,11 +45,12 @@ import zipfile
 from pathlib import Path, PurePosixPath
 
 from . import REPO
-from . import sqlite
+from . import parquet, sqlite
 from .dataset import Dataset, DatasetError
 from .descriptor import NAME, SEMVER, DescriptorError, load_package
 from .report import name, show
 from .sqlite import ReleaseError
+from .datasette import metadata as datasette_metadata
 
 __all__ = ["ReleaseError", "build", "release_name", "members", "write_zip", "recorded_commit", "stale_generated"]
 
@@ -71,6 +76,30 @@ def release_name(descriptor: dict) -> str:
     if not safe_part(stem):
         raise ReleaseError(f"datapackage.json: name and version give {show(stem)}, which is not a plain file name")
     return stem
+
+
+# Every file `./dp release` writes, by name pattern, and what it holds: {stem} is <name>-<version>,
+# {db} the database's stem (database_name), {table} one file per table. The website links them
+# from this list; SHA256SUMS covers them all.
+RELEASE_FILES = {
+    "archive": ("{stem}.zip", "the CSVs, datapackage.json, the schemas, the Parquet files, the codebook, the figures, README, CHANGELOG, "
+                   "CITATION.cff and the licences, under one top folder; reproducible (two builds of a commit are byte-identical)"),
+    "database": ("{db}.sqlite", "the same data as a SQLite database, with typed columns and the primary and foreign keys declared"),
+    "datasette": ("{db}-datasette-metadata.json", "titles, descriptions and label columns for Datasette: datasette {db}.sqlite -m {db}-datasette-metadata.json"),
+    "parquet": ("{stem}-{table}.parquet", "the table as Parquet, with the column types of its Table Schema (also inside the zip, as parquet/<table>.parquet)"),
+}
+
+
+def release_file(pattern: str, descriptor: dict, table: str | None = None) -> str:
+    """The name of one release file from its RELEASE_FILES pattern."""
+    return pattern.format(stem=release_name(descriptor), db=database_name(descriptor).removesuffix(".sqlite"), table=table or "<table>")
+
+
+def database_name(descriptor: dict) -> str:
+    """`<name>-<X_Y_Z>.sqlite`: the version's dots become underscores, since Datasette names a
+    database after its file's stem and would need `~2E` escapes in every URL for a dot."""
+    stem = release_name(descriptor)
+    return f"{stem[: -len(descriptor['version'])]}{descriptor['version'].replace('.', '_')}.sqlite"
 
 
 def safe_part(part: str) -> bool:
@@ -243,20 +272,24 @@ def stale_generated(ds) -> list:
     return out + [f"{f} (run ./dp docs)" for f in stale] + problems
 
 
-_RELEASE = re.compile(r"^## \[([^\]]+)\]", re.M)
-_COMMIT = re.compile(r"\bcommit\s+`?([0-9a-f]{7,40})\b")
-
-
 def recorded_commit(changelog: str, version: str):
     """The commit CHANGELOG.md records as the one version was built from (the first `commit <hash>`
     in that version's entry), or None while the entry records none."""
-    heads = list(_RELEASE.finditer(changelog))
-    for i, m in enumerate(heads):
-        if m.group(1) == version:
-            end = heads[i + 1].start() if i + 1 < len(heads) else len(changelog)
-            found = _COMMIT.search(changelog, m.end(), end)
-            return found.group(1) if found else None
-    return None
+    from .changes import changelog_entries
+    return changelog_entries(changelog).get(version, ("", None))[1]
+
+
+def change_record_problems(ds) -> list:
+    """data/changes.csv must be the record that `./dp changes --write` writes now, and the
+    CHANGELOG must name every change in it (changes.py); each problem one line."""
+    from .changes import RECORD, ChangesError, dumps, record, uncovered
+    try:
+        found = record(ds.root)
+    except ChangesError as e:
+        return [f"the change record cannot be built ({e})"]
+    path = ds.root / RECORD
+    stale = not path.is_file() or path.read_text(encoding="utf-8") != dumps(found, numbered=True)
+    return [f"{RECORD} (run ./dp changes --write)"] * stale + [str(p) for p in uncovered(found, (ds.root / "CHANGELOG.md").read_text(encoding="utf-8"))]
 
 
 def commit_problem(root: Path, version: str):
@@ -298,7 +331,7 @@ def build(root=REPO, out=None, other_commit=False, warn=None) -> list:
         ds = Dataset.load(root)
     except DatasetError as e:
         raise ReleaseError(f"the package cannot be read cleanly (run ./dp validate):\n{e}") from None
-    stale = stale_generated(ds)
+    stale = stale_generated(ds) + change_record_problems(ds)
     if stale:
         raise ReleaseError("generated files are stale or disagree, and would ship so: " + "; ".join(stale))
     if other:
@@ -307,16 +340,27 @@ def build(root=REPO, out=None, other_commit=False, warn=None) -> list:
     contents["README.md"] = contents.pop(ARCHIVE_README)
     with tempfile.TemporaryDirectory(prefix="ifimes-release-") as tmp:
         tmp = Path(tmp)
-        archive, db, sums = tmp / f"{stem}.zip", tmp / f"{stem}.sqlite", tmp / SUMS
-        write_zip(archive, stem, contents)
+        archive, db, sums = (tmp / release_file(RELEASE_FILES["archive"][0], pkg.descriptor), tmp / release_file(RELEASE_FILES["database"][0], pkg.descriptor),
+                             tmp / SUMS)
+        meta = tmp / release_file(RELEASE_FILES["datasette"][0], pkg.descriptor)
         stage(tmp / "package", contents)
         try:
             staged = Dataset.load(tmp / "package")
         except DatasetError as e:
             raise ReleaseError(f"the archived package cannot be read cleanly:\n{e}") from None
+        tables = parquet.write(staged, tmp / "parquet")  # from the same bytes as the archive's CSVs
+        contents.update(tables)
+        write_zip(archive, stem, contents)
         sqlite.build(staged, db)
-        sums.write_text("".join(f"{sha256(p)}  {p.name}\n" for p in (archive, db)), encoding="utf-8")
+        meta.write_text(json.dumps(datasette_metadata(staged, db.name), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        per_table = []
+        for r in staged.resources:
+            path = tmp / release_file(RELEASE_FILES["parquet"][0], pkg.descriptor, r.name)
+            path.write_bytes(tables[f"parquet/{r.name}.parquet"])
+            per_table.append(path)
+        built = [archive, db, meta, *per_table]
+        sums.write_text("".join(f"{sha256(p)}  {p.name}\n" for p in built), encoding="utf-8")
         changed = uncommitted(root, rels)  # changed while building: what was read may be neither version
         if changed:
             raise ReleaseError(f"files changed during the build: {', '.join(name(f) for f in changed)} (build again)")
-        return publish([archive, db, sums], out)
+        return publish([*built, sums], out)

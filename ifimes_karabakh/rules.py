@@ -4,12 +4,25 @@ dates, ISO codes, outside sources, verdicts, and rules across tables.
 Each rule is a `Rule`: the table and column it reports on, the kind and text of its message, the
 columns it reads, and a test that takes the whole table (and the context: every table, the
 article) and returns True for each row that passes. `schema()` turns a table's rules into Pandera
-frame checks. A rule whose columns are missing is skipped, and the report says so.
+frame checks. A rule whose columns are missing from the header is skipped, and the report says so.
+
+Two kinds of rules, and no list of tables:
+- convention rules (`conventions()`), derived at validate time from each resource's own fields, so
+  that a table added to datapackage.json gets them with no list to update: `source_id`/`locator`/
+  `quote` and their `P_` forms (verbatim at the locator), `*_as_stated` (the source's own words,
+  inside the row's quote), `P`/`P_precision`/`P_start`/`P_end` (date groups), `*_source_id` (a real
+  source other than the article for a value from outside), `latitude`/`longitude` (a pair). A field
+  that looks like a convention but that no rule covers is a problem of its schema
+  (`convention_problems()`).
+- table-specific rules (RULES), registered below for a named table; `declaration_problems()`
+  reports any whose table or columns the descriptor no longer has. A table-specific rule of the same
+  kind on the same column replaces the convention's rule there (the table says why).
 
 Enum values that rules depend on are declared with `value("table.field", ...)` (vocabulary.py,
 which declares the values shared with the other outputs); the validator checks that every declared
 value is still in the schema's categories, so renaming a value fails loudly instead of silently
 changing what a rule means."""
+import contextlib
 import datetime as dt
 import functools
 import re
@@ -21,11 +34,13 @@ import pandera.pandas as pa
 import pycountry
 
 from . import geo
-from .article import ARTICLE_ID, Article, fold, quote_identifies
+from .article import ARTICLE_ID, MIN_PART, MIN_TOTAL, MIN_WORD, Article, fold, quote_identifies
 from .dates import try_parse
-from .vocabulary import (AFFILIATED, ARTICLE, ARTICLE_KINDS, ARTICLE_VIEW, BOUND_MAIN, BOUNDED_UNITS, CONTRARY, COUNTRY,  # noqa: F401
+from .vocabulary import (AFFILIATED, ARTICLE, ARTICLE_KINDS, ARTICLE_VIEW, BOUND_MAIN, BOUNDED_UNITS, CONFIRMING, CONTRARY, COUNTRY,  # noqa: F401
                          DECLARED, DIFFERING, DISPUTED, FACT, FOOTNOTE, FORECAST, MAIN, MIRROR, NEEDS_VALUE, ONE_SIDED,
                          RECORDED, REPRESENTATIVES, SIDE_RECORDS, STATES, UNVERIFIABLE, value)
+from .descriptor import as_list
+from .report import Problem, name, show
 
 EARLIEST = dt.date(1900, 1, 1)
 SOURCE_KINDS = ("sources.source_id", "sources.kind")  # what ctx.source_kind reads
@@ -64,6 +79,7 @@ class Context:
     article: Article | None = None
     texts: dict = field(default_factory=dict)    # source_id -> Article: the documents kept in texts/
     features: dict = field(default_factory=dict)  # resource name -> its GeoJSON features (geojson.py), when the file could be read
+    categories: dict = field(default_factory=dict)  # "table.field" -> its categories' values in the schema's order (an order can mean rank)
 
     def column(self, table, col):
         return self.tables[table][col]
@@ -82,14 +98,26 @@ class Context:
         return x[1] if x else dt.date.today()
 
 
-RULES: list = []
+RULES: list = []      # the table-specific rules, registered at import
+_SINKS = [RULES]      # where rule() puts a rule: RULES, or the list conventions() is collecting
 
 
 def rule(table, column, kind, message, uses=(), needs=(), article=False):
     def add(test):
-        RULES.append(Rule(table, column, kind, message, test, tuple(uses), tuple(needs), article))
+        _SINKS[-1].append(Rule(table, column, kind, message, test, tuple(uses), tuple(needs), article))
         return test
     return add
+
+
+@contextlib.contextmanager
+def collecting():
+    """Rules registered inside the block go to the list it yields, not to RULES."""
+    out = []
+    _SINKS.append(out)
+    try:
+        yield out
+    finally:
+        _SINKS.pop()
 
 
 def rows(df, *cols):
@@ -113,34 +141,38 @@ def in_quote(table, col, quote="quote"):
         return series(df, (not v or fold(v) in fold(q) for v, q in rows(df, col, quote)))
 
 
-def stated(table, col, locator="locator", anywhere=False, sep=None):
-    """col holds the article's own words: found verbatim at the row's locator, or anywhere in the
-    article; with sep, each part. Rows citing another source are not checked here."""
+def stated(table, col, locator="locator", anywhere=False, sep=None, quote="quote"):
+    """col holds the source's own words: where the row cites the article, found verbatim at the
+    row's locator (or anywhere in the article; with sep, each part); where it cites another
+    source, inside the row's quote, the only words of that source the row holds."""
     where = "anywhere in the article" if anywhere else f"in the article at {locator}"
 
-    @rule(table, col, "as-stated", f"{col} not found verbatim {where}", uses=("source_id", locator),
-          needs=SOURCE_KINDS, article=True)
+    @rule(table, col, "as-stated", f"{col} not found verbatim {where} (a row citing another source: in its {quote})",
+          uses=("source_id", locator, quote), needs=SOURCE_KINDS, article=True)
     def stated_verbatim(df, ctx):
         kinds, art = ctx.source_kind, ctx.article
 
-        def ok(v, sid, loc):
-            if not v or kinds.get(sid) not in ARTICLE_KINDS:
+        def ok(v, sid, loc, q):
+            if not v:
                 return True
+            if kinds.get(sid) not in ARTICLE_KINDS:
+                return fold(v) in fold(q)
             parts = [p.strip() for p in v.split(sep)] if sep else [v]
             return all(art.anywhere(p) if anywhere else art.contains(loc, p) for p in parts)
-        return series(df, (ok(*r) for r in rows(df, col, "source_id", locator)))
+        return series(df, (ok(*r) for r in rows(df, col, "source_id", locator, quote)))
 
 
-def external(table, col, when=None):
-    """col names a source other than the article (when `when` is filled, and is empty otherwise)."""
-    msg = "must name a source other than the article" + (f" when {when} is given, and be empty when it is not" if when else "")
+def external(table, col, when=None, optional=False):
+    """col names a source other than the article (when `when` is filled, and is empty otherwise;
+    optional: where it is filled at all)."""
+    msg = "must name a source other than the article" + (f" when {when} is given, and be empty when it is not" if when else " where it is given" if optional else "")
 
     @rule(table, col, "source", msg, uses=(when,) if when else (), needs=SOURCE_KINDS)
     def external_source(df, ctx):
         kinds = ctx.source_kind
         outside = df[col].map(lambda s: s in kinds and kinds[s] not in ARTICLE_KINDS)
         if when is None:
-            return outside
+            return outside | empty(df[col]) if optional else outside
         return outside.where(df[when] != "", empty(df[col]))
 
 
@@ -158,76 +190,103 @@ def in_kept_text(table, quote="quote", src="source_id"):
         return series(df, (s not in ctx.texts or not q or ctx.texts[s].in_whole(q) for s, q in rows(df, src, quote)))
 
 
-def provenance(table, src="source_id"):
-    """Every row's locator exists in its source, and its quote stands there verbatim."""
-    @rule(table, "locator", "locator", "locator does not exist in that source (expected pN or fnN of the article; ptN, rowN or whole for other documents)",
+def identifies(table, quote="quote"):
+    @rule(table, quote, "quote", f"{quote} too short to identify its place (expected in each part between ' … ' at least {MIN_PART} letters or digits "
+          f"and a word of {MIN_WORD}+ letters that is not a common word such as 'the', {MIN_TOTAL} in all)")
+    def quote_identifies_place(df, ctx):
+        verdict = {q: not q or quote_identifies(q) for q in set(df[quote].tolist())}  # each distinct quote once
+        return df[quote].map(verdict)
+
+
+def provenance(table, src="source_id", locator="locator", quote="quote"):
+    """Every row's locator exists in its source, and its quote stands there verbatim (in the
+    article at the locator; in a text kept in texts/, anywhere in it)."""
+    @rule(table, locator, "locator", f"{locator} does not exist in that source (expected pN or fnN of the article; ptN, rowN or whole for other documents)",
           uses=(src,), needs=SOURCE_KINDS, article=True)
     def locator_exists(df, ctx):
         kinds, art = ctx.source_kind, ctx.article
         return series(df, (loc in art.raw if kinds.get(s) in ARTICLE_KINDS else not ARTICLE_LOCATOR.fullmatch(loc)
-                           for s, loc in rows(df, src, "locator")))
+                           for s, loc in rows(df, src, locator)))
 
-    @rule(table, "quote", "quote", "quote not found verbatim in the article at the locator (whitespace and typographic quotes folded)",
-          uses=(src, "locator"), needs=SOURCE_KINDS, article=True)
+    @rule(table, quote, "quote", f"{quote} not found verbatim in the article at {locator} (whitespace and typographic quotes folded)",
+          uses=(src, locator), needs=SOURCE_KINDS, article=True)
     def quote_verbatim(df, ctx):
         kinds, art = ctx.source_kind, ctx.article
         return series(df, (kinds.get(s) not in ARTICLE_KINDS or loc not in art.raw or art.contains(loc, q)
-                           for s, loc, q in rows(df, src, "locator", "quote")))
+                           for s, loc, q in rows(df, src, locator, quote)))
 
-    @rule(table, "quote", "quote", "quote too short to identify its place (expected at least 3 letters or digits in each part between ' … ' and 12 in all)")
-    def quote_identifies_place(df, ctx):
-        return df["quote"].map(lambda q: not q or quote_identifies(q))
-
-    in_kept_text(table, src=src)
+    identifies(table, quote)
+    in_kept_text(table, quote=quote, src=src)
 
 
-def edtf_value(table, p, upper=True):
-    """An EDTF date p with its p_precision and the derived days p_start and p_end."""
+def edtf_value(table, p, src=None, days=("start", "end")):
+    """An EDTF date p with its p_precision and the derived days p_start and p_end. Where the row
+    cites the article (its src column names the article or a footnote), the date is one the article
+    reports, so it cannot be later than the article."""
     prec = f"{p}_precision"
 
     @rule(table, p, "date", "impossible or malformed date (expected YYYY, YYYY-MM, YYYY-MM-DD or start/end of the same precision, real calendar dates)")
     def date_real(df, ctx):
         return df[p].map(lambda v: not v or try_parse(v) is not None)
 
-    @rule(table, p, "date", "date outside what the article can report (expected from 1900 to the article's date)" if upper else "date before 1900",
-          needs=("sources.source_id", "sources.date") if upper else ())
-    def date_coverage(df, ctx):
-        latest = ctx.latest if upper else dt.date.max
-        return df[p].map(lambda v: not (x := try_parse(v)) or (x[0] >= EARLIEST and x[1] <= latest))
+    if src:
+        @rule(table, p, "date", "date outside what its source can report (expected from 1900; in a row citing the article, up to the article's date)",
+              uses=(src,), needs=SOURCE_KINDS + ("sources.date",))
+        def date_coverage(df, ctx):
+            kinds, latest = ctx.source_kind, ctx.latest
+            return series(df, (not (x := try_parse(v)) or (x[0] >= EARLIEST and (x[1] <= latest or kinds.get(s) not in ARTICLE_KINDS))
+                               for v, s in rows(df, p, src)))
+    else:
+        @rule(table, p, "date", "date before 1900")
+        def date_coverage(df, ctx):
+            return df[p].map(lambda v: not (x := try_parse(v)) or x[0] >= EARLIEST)
 
     @rule(table, prec, "date", f"precision contradicts {p} (expected day, month or year as {p} is written; empty when {p} is empty)", uses=(p,))
     def date_precision(df, ctx):
         return series(df, (pr == "" if not v else (x := try_parse(v)) is None or x[2] == pr for v, pr in rows(df, p, prec)))
 
     for bound, index in (("start", 0), ("end", 1)):
+        if bound not in days:  # a date group without this day column: nothing to derive
+            continue
+
         @rule(table, f"{p}_{bound}", "date", f"{p}_{bound} is not the {'first' if index == 0 else 'last'} day that {p} allows (expected it as ./dp dates writes it)", uses=(p,))
         def derived_day(df, ctx, col=f"{p}_{bound}", index=index):
             return series(df, (d == ("" if not v or (x := try_parse(v)) is None else x[index].isoformat()) for v, d in rows(df, p, col)))
 
 
-def date_group(table, p, upper=True):
-    """The date group: p with its precision and days (edtf_value), p_as_stated, p_basis, p_source_id."""
+_DECLARED_ONCE = set()
+
+
+def declared(where: str, *values: str):
+    """value() for the rules derived at every validate run: each value declared once, however often."""
+    if (where, values) not in _DECLARED_ONCE:
+        _DECLARED_ONCE.add((where, values))
+        return value(where, *values)
+    return values[0] if len(values) == 1 else frozenset(values)
+
+
+def date_group(table, p, row_src=None, days=("start", "end")):
+    """The date group: p with its precision and days (edtf_value), p_as_stated, p_basis, p_source_id
+    (p_as_stated itself is checked as every *_as_stated is)."""
     basis, src, das = f"{p}_basis", f"{p}_source_id", f"{p}_as_stated"
-    edtf_value(table, p, upper)
-    as_stated = value(f"{table}.{basis}", "as_stated")
+    edtf_value(table, p, row_src, days)
+    as_stated = declared(f"{table}.{basis}", "as_stated")
 
     @rule(table, basis, "date", f"basis does not fit (expected empty when {p} is empty; as_stated only with {das} given)", uses=(p, das))
     def date_basis(df, ctx):
         return series(df, (b == "" if not v else (d != "" if b == as_stated else b != "")
                            for v, b, d in rows(df, p, basis, das)))
 
-    inferred = value(f"{table}.{basis}", "inferred")
+    inferred = declared(f"{table}.{basis}", "inferred")
     required_when(table, "note", f"basis 'inferred' needs a note that says how {p} was inferred", (basis,), lambda df: df[basis] == inferred)
 
-    sourced = value(f"{table}.{basis}", "corrected", "refined", "added")
+    sourced = declared(f"{table}.{basis}", "corrected", "refined", "added")
 
     @rule(table, src, "source", f"must name a source other than the article when {basis} is corrected, refined or added, and be empty otherwise",
           uses=(basis,), needs=SOURCE_KINDS)
     def date_source(df, ctx):
         kinds = ctx.source_kind
         return series(df, (s in kinds and kinds[s] not in ARTICLE_KINDS if b in sourced else s == "" for b, s in rows(df, basis, src)))
-
-    in_quote(table, das)
 
 
 def iso(table, code, name, lookup, what):
@@ -266,14 +325,33 @@ for col, msg, cond_cols, cond in [
     required_when("sources", col, msg, cond_cols, cond)
 
 
-@rule("sources", "sha256", "article", "SHA-256 differs from that of the source text (the text changed, or the wrong file)", uses=("kind",), article=True)
-def article_sha(df, ctx):
-    return (df["kind"] != ARTICLE) | (df["sha256"] == ctx.article.sha256)
-
-
-@rule("sources", "sha256", "text", "SHA-256 differs from that of the text kept in text_file (the text changed, or the wrong file)", uses=("source_id", "text_file"))
-def kept_text_sha(df, ctx):
-    return series(df, (not f or s not in ctx.texts or h == ctx.texts[s].sha256 for s, f, h in rows(df, "source_id", "text_file", "sha256")))
+def changed_texts(ctx: Context, article_file: str, sources_file: str = "data/sources.csv"):
+    """(problems, notes) for every text that is not the one sources.csv records (its sha256): first
+    the text file, naming both hashes, then the row that records it. A changed text is dropped from
+    ctx, so the quotes against it are not checked one by one; a note says once why."""
+    out, notes = [], []
+    src = ctx.tables.get("sources")
+    if src is None or not {"source_id", "kind", "sha256", "text_file"} <= set(src.columns):
+        return out, notes  # the rows cannot be read: the rules that read them are skipped, and listed
+    lines = src.index.tolist()
+    if ctx.article is not None:
+        for line, k, h in zip(lines, src["kind"], src["sha256"]):
+            if k == ARTICLE and h and h != ctx.article.sha256:
+                out += [Problem(article_file, None, None, "sha256", f"the article's text is not the one the dataset was checked against (found SHA-256 {ctx.article.sha256}; "
+                                f"expected {h}, as {sources_file}:{line}:sha256 records): its quotes, locators and footnotes are not checked"),
+                        Problem(sources_file, int(line), "sha256", "article", f"SHA-256 differs from that of the article's text (found {show(h, 70)}; expected {ctx.article.sha256}: the text changed, or the wrong file)", h)]
+        if out:
+            ctx.article = None
+            notes.append("NOT CHECKED: quotes, locators and footnotes against the article text, because the text is not the one sources.csv records (see the first problem)")
+    for line, sid, f, h in zip(lines, src["source_id"], src["text_file"], src["sha256"]):
+        t = ctx.texts.get(sid)
+        if f and t is not None and h != t.sha256:
+            out += [Problem(f, None, None, "sha256", f"the kept text is not the one the dataset was checked against (found SHA-256 {t.sha256}; "
+                            f"expected {show(h, 70)}, as {sources_file}:{line}:sha256 records): the quotes from {show(sid)} are not checked against it"),
+                    Problem(sources_file, int(line), "sha256", "text", f"SHA-256 differs from that of the text kept in text_file (found {show(h, 70)}; expected {t.sha256}: the text changed, or the wrong file)", h)]
+            del ctx.texts[sid]
+            notes.append(f"NOT CHECKED: quotes from {show(sid)} against {name(f)}, because the text is not the one sources.csv records (see the first problems)")
+    return out, notes
 
 
 required_when("sources", "text_licence", "a kept text needs the licence or the law that allows keeping it", ("text_file",), lambda df: df["text_file"] != "")
@@ -297,14 +375,13 @@ def footnote_urls(df, ctx):
     return series(df, (all(u in t for u in urls.split()) for urls, t in rows(df, "footnote_urls", "footnote_text")))
 
 
-# a source's own locator and quote point into cited_in_source_id (the article, for its footnotes)
+# Table-specific: in sources, source_id is the table's own key, not the row's source (row_source), so
+# the convention gives it no provenance; a source's own locator and quote point into
+# cited_in_source_id (the article, for its footnotes).
 provenance("sources", src="cited_in_source_id")
 
 # ------------------------------------------------------------------ parties
 iso("parties", "iso3", "iso3_name", iso_country, "ISO 3166-1 (or ISO 3166-3) alpha-3")
-external("parties", "iso3_source_id", when="iso3")
-in_quote("parties", "name_as_stated")
-in_quote("parties", "office_as_stated")
 required_when("parties", "affiliation_party_id", "a person, office or organ needs the party it belongs to", ("kind",), lambda df: df["kind"].isin(AFFILIATED))
 
 
@@ -320,9 +397,6 @@ def not_self_affiliated(df, ctx):
 
 # ------------------------------------------------------------------ territories
 iso("territories", "iso3166_code", "iso3166_name", iso_3166, "ISO 3166-1 alpha-2 or ISO 3166-2")
-external("territories", "iso3166_source_id", when="iso3166_code")
-external("territories", "name_az_source_id", when="name_az")
-in_quote("territories", "name_as_stated")
 
 
 @rule("territories", "parent_territory_id", "cycle", "parent chain loops (a territory is its own ancestor)", uses=("territory_id",))
@@ -352,9 +426,18 @@ def az_name(df, ctx):
     return ~df["iso3166_code"].str.startswith("AZ-") | empty(df["name_az"]) | (df["name_az"] == df["iso3166_name"])
 
 
+# These two replace the *_source_id convention here: the schema lets the article give name_hy (the
+# Latin form Artsakh, which it writes); such a name must then stand in the article verbatim.
 @rule("territories", "name_hy_source_id", "source", "name_hy and name_hy_source_id go together", uses=("name_hy",))
 def hy_source(df, ctx):
     return empty(df["name_hy"]) == empty(df["name_hy_source_id"])
+
+
+@rule("territories", "name_hy", "as-stated", "a name_hy sourced to the article must stand in it verbatim (other names need a source other than the article)",
+      uses=("name_hy_source_id",), needs=SOURCE_KINDS, article=True)
+def hy_in_article(df, ctx):
+    kinds, art = ctx.source_kind, ctx.article
+    return series(df, (not n or kinds.get(s) not in ARTICLE_KINDS or art.anywhere(n) for n, s in rows(df, "name_hy", "name_hy_source_id")))
 
 
 # coordinates inside the territory's country, on Natural Earth's borders (geo.py; "country" is COUNTRY above)
@@ -412,13 +495,10 @@ def qid_is_its_features(df, ctx):
     return series(df, (ok(*r) for r in rows(df, "territory_id", "wikidata_qid", "wikidata_source_id")))
 
 # ------------------------------------------------------------------ agreements and their parties
-for col in ("name_as_stated", "place_as_stated"):
-    in_quote("agreements", col)
-for col, when in (("name_canonical_source_id", "name_canonical"), ("kind_source_id", "kind"), ("place_source_id", "place"), ("pax_source_id", "pax_id")):
-    external("agreements", col, when=when)
+# These replace the *_as_stated convention (in the row's quote): a description longer than the
+# quote, other names and offices the article writes elsewhere; each stands verbatim in the article.
 stated("agreements", "description_as_stated")
 stated("agreements", "other_names_as_stated", anywhere=True, sep=" | ")
-date_group("agreements", "date")
 stated("agreement_parties", "representative_office_as_stated", anywhere=True)
 
 
@@ -429,16 +509,9 @@ def representative_is_person(df, ctx):
 
 
 # ------------------------------------------------------------------ memberships, control, resolutions, events
-in_quote("memberships", "as_of_as_stated")
-
-
 @rule("memberships", "organisation_party_id", "self", "a party cannot be a member of itself", uses=("member_party_id",))
 def not_own_member(df, ctx):
     return df["member_party_id"] != df["organisation_party_id"]
-
-
-date_group("territory_control", "start")
-date_group("territory_control", "end", upper=False)
 
 
 @rule("territory_control", "end", "date", "period ends before it starts (expected start <= end)", uses=("start",))
@@ -447,27 +520,19 @@ def start_before_end(df, ctx):
                        for s, e in rows(df, "start", "end")))
 
 
-for col in ("number_as_stated", "year_as_stated"):
-    in_quote("resolutions", col)
-stated("resolutions", "demands_as_stated", locator="demands_locator")
-external("resolutions", "symbol_source_id", when="symbol")
-external("resolutions", "adoption_date_source_id", when="adoption_date")
-date_group("events", "date")
-edtf_value("sources", "date", upper=False)
-edtf_value("control_sources", "date", upper=False)
+# resolutions: each outside value stands in the words its source gives for it, the adoption date's words in the kept text
+for _col, _quote in (("meeting", "meeting_quote"), ("vote", "meeting_quote"), ("draft_symbol", "draft_quote")):
+    in_quote("resolutions", _col, quote=_quote)
+for _quote, _when in (("adoption_quote", "adoption_date"), ("meeting_quote", "meeting"), ("draft_quote", "draft_symbol")):
+    required_when("resolutions", _quote, f"{_when} needs {_quote}, the words its source gives for it", (_when,), lambda df, w=_when: df[w] != "")
+in_kept_text("resolutions", quote="adoption_quote", src="adoption_date_source_id")
 
 # ------------------------------------------------------------------ figures, claims, provisions, statement points
-in_quote("figures", "value_as_stated")
-
-
-@rule("figures", "value", "range", "value out of range for its unit (fraction: 0 to 1, percent: 0 to 100, others: above 0)", uses=("unit",))
+@rule("figures", "value", "range", "value out of range for its unit (expected above 0; a fraction up to 1, a percent up to 100)", uses=("unit",))
 def figure_bounds(df, ctx):
     v = pd.to_numeric(df["value"].where(df["value"] != ""), errors="coerce")
     top = df["unit"].map(BOUNDED_UNITS).astype(float).fillna(float("inf"))
     return v.isna() | ((v > 0) & (v <= top))
-
-
-in_quote("claims", "value_as_stated")
 
 
 @rule("claims", "value_verified", "verdict", "a corrected, imprecise or disputed verdict needs value_verified (what the record says)", uses=("verdict",))
@@ -483,11 +548,6 @@ def verdict_source(df, ctx):
     return outside | ((df["verdict"] == UNVERIFIABLE) & empty(df["verdict_source_id"]))
 
 
-@rule("claims", "verdict_quote", "verdict", "verdict_source_id and verdict_quote go together", uses=("verdict_source_id",))
-def verdict_quote(df, ctx):
-    return empty(df["verdict_source_id"]) == empty(df["verdict_quote"])
-
-
 @rule("claims", "contradicts_claim_id", "pair", "an internal contradiction must point at another claim that points back", uses=("claim_id",))
 def contradiction_pair(df, ctx):
     pair = dict(zip(df["claim_id"], df["contradicts_claim_id"]))
@@ -495,7 +555,6 @@ def contradiction_pair(df, ctx):
 
 
 required_when("claims", "note", "an unverifiable verdict needs a note that says why", ("verdict",), lambda df: df["verdict"] == UNVERIFIABLE)
-stated("provisions", "description_as_stated")
 
 
 @rule("statement_points", "locator", "locator", "locator must be ptN for the row's point N", uses=("point",))
@@ -505,25 +564,46 @@ def point_locator(df, ctx):
 
 external("statement_points", "source_id")
 
+
+@rule("resolution_paragraphs", "locator", "locator", "locator must be ptN for the row's paragraph N", uses=("paragraph",))
+def paragraph_locator(df, ctx):
+    return df["locator"] == "pt" + df["paragraph"]
+
+
+@rule("resolution_paragraphs", "source_id", "source", "a paragraph's source must be its resolution's own text (resolutions.text_source_id)",
+      uses=("resolution_id",), needs=("resolutions.resolution_id", "resolutions.text_source_id"))
+def paragraph_from_own_text(df, ctx):
+    own = dict(zip(ctx.column("resolutions", "resolution_id"), ctx.column("resolutions", "text_source_id")))
+    return series(df, (own.get(r, "") not in ("", None) and own.get(r) == s for r, s in rows(df, "resolution_id", "source_id")))
+
+
+in_quote("resolution_paragraphs", "action_as_stated")
+
 # ------------------------------------------------------------------ mentions: every line that names an entity
-MENTIONED = ("party_id", "territory_id", "agreement_id", "event_id", "resolution_id")
-in_quote("mentions", "text_as_stated")
+MENTIONS = "mentions"  # the table of mentions; the entities it names are its foreign keys (mention_rules)
 
 
-@rule("mentions", "party_id", "mention", "a mention names exactly one entity (expected one of party_id, territory_id, agreement_id, event_id, resolution_id)",
-      uses=MENTIONED[1:])
-def one_entity(df, ctx):
-    return (df[list(MENTIONED)] != "").sum(axis=1) == 1
+def mention_rules(schema: dict) -> list:
+    """The mention rules, derived from the mentions table's own foreign keys: each row names exactly
+    one entity, and every entity the article gives (of every table a mention can point to) is named
+    by at least one mention. A table that mentions.csv gains a key to is covered with no list."""
+    entities = [(fk["fields"], fk["reference"]["resource"], fk["reference"]["fields"]) for fk in schema.get("foreignKeys", [])
+                if isinstance(fk["fields"], str) and isinstance(fk["reference"]["fields"], str) and fk["reference"].get("resource") not in ("", "sources", MENTIONS)]
+    if not entities:
+        return []
+    cols = [c for c, _, _ in entities]
+    with collecting() as out:
+        @rule(MENTIONS, cols[0], "mention", f"a mention names exactly one entity (expected one of {', '.join(cols)})", uses=cols[1:])
+        def one_entity(df, ctx):
+            return (df[cols] != "").sum(axis=1) == 1
 
-
-for _table, _key, _col in (("parties", "party_id", "party_id"), ("territories", "territory_id", "territory_id"),
-                          ("agreements", "agreement_id", "agreement_id"), ("events", "event_id", "event_id"),
-                          ("resolutions", "resolution_id", "resolution_id")):
-    @rule(_table, _key, "mention", "no row of mentions.csv names it (expected at least its own line, as the row's locator gives it)",
-          uses=("source_id",), needs=SOURCE_KINDS + (f"mentions.{_col}",))
-    def mentioned(df, ctx, key=_key, col=_col):
-        named, kinds = set(ctx.column("mentions", col)), ctx.source_kind
-        return series(df, (kinds.get(s) not in ARTICLE_KINDS or i in named for i, s in rows(df, key, "source_id")))
+        for col, table, key in entities:
+            @rule(table, key, "mention", f"no row of {MENTIONS}.csv names it (expected at least its own line, as the row's locator gives it)",
+                  uses=("source_id",), needs=SOURCE_KINDS + (f"{MENTIONS}.{col}",))
+            def mentioned(df, ctx, key=key, col=col):
+                named, kinds = set(ctx.column(MENTIONS, col)), ctx.source_kind
+                return series(df, (kinds.get(s) not in ARTICLE_KINDS or i in named for i, s in rows(df, key, "source_id")))
+    return out
 
 
 # ------------------------------------------------------------------ evidence: claims, their sources, forecasts
@@ -533,9 +613,11 @@ SIDE_ROLES = value("conflict_parties.role", "side_a", "side_b", "secondary_side_
 CONFLICT_PARTIES = ("conflict_parties.party_id", "conflict_parties.role")
 CLAIM_SOURCES = ("claim_sources.claim_id", "claim_sources.source_id", "claim_sources.role", "claim_sources.quote")
 AUTHORITY = ("sources.source_id", "sources.authority", "sources.alignment_party_id")
+# the authorities rank from the strongest evidence down in the order of sources.authority's categories:
+# the schema says so, and the rules read the order from it (ctx.categories), never a copy
+AUTHORITY_RANKED = "sources.authority"
 
 required_when("claims", "verdict", "a fact needs a verdict", ("kind",), lambda df: df["kind"] == FACT)
-in_kept_text("claims", quote="verdict_quote", src="verdict_source_id")
 for _col in ("outcome", "as_of", "value_verified"):
     required_when("claims", _col, f"a forecast needs {_col}", ("kind",), lambda df: df["kind"] == FORECAST)
 
@@ -601,6 +683,24 @@ def not_one_sided(df, ctx):
         one_side = b and all(a in ONE_SIDED for a, _ in b) and len({al for _, al in b}) == 1  # "" : a side not known
         return not one_side or v in (DISPUTED, "")
     return series(df, (ok(c, v) for c, v in rows(df, "claim_id", "verdict")))
+
+
+@rule("claims", "verdict_source_id", "evidence", "the main source is weaker by authority than a confirming source (expected the strongest of the sources that say the same as main; sources.authority orders them)",
+      uses=("claim_id",), needs=CLAIM_SOURCES + AUTHORITY)
+def main_is_strongest(df, ctx):
+    auth, listed = _authority(ctx), _claim_sources(ctx)
+    order = ctx.categories.get(AUTHORITY_RANKED)
+    if not order:  # never a silent pass: the validator always gives the schema's categories
+        raise RuntimeError(f"no order of {AUTHORITY_RANKED} in the context")
+    rank = {a: i for i, a in enumerate(order)}
+    weakest = len(order)
+
+    def ok(c, main):
+        if not main or main not in auth:
+            return True
+        confirming = [rank.get(auth[s][0], weakest) for s, r, _ in listed.get(c, []) if r == CONFIRMING and s in auth]
+        return not confirming or rank.get(auth[main][0], weakest) <= min(confirming)
+    return series(df, (ok(c, m) for c, m in rows(df, "claim_id", "verdict_source_id")))
 
 
 external("claim_sources", "source_id")
@@ -682,7 +782,16 @@ def bound_dates_agree(df, ctx):
 external("control_sources", "source_id")
 
 # ------------------------------------------------------------------ control: extent and backer; memberships: basis
-external("territory_control", "extent_source_id", when="extent")
+HELD_PER_ARTICLE = value("territory_control.backer_role", "held_per_article")
+
+
+# Replaces the *_source_id convention here: the role held_per_article is the article's word, so its
+# source is the article; a state that supported or held is another source's finding.
+@rule("territory_control", "backer_source_id", "source", "backer_source_id must be the article for backer_role held_per_article and another source for any other role",
+      uses=("backer_role",), needs=SOURCE_KINDS)
+def backer_source(df, ctx):
+    kinds = ctx.source_kind
+    return series(df, (not s or (s in kinds and (kinds[s] in ARTICLE_KINDS) == (r == HELD_PER_ARTICLE)) for s, r in rows(df, "backer_source_id", "backer_role")))
 
 
 @rule("territory_control", "backer_party_id", "backer", "backer_role and backer_source_id go with backer_party_id (expected all three or none)",
@@ -697,7 +806,6 @@ required_when("memberships", "note", "an inferred membership needs a note that s
               lambda df: df["basis"] == INFERRED_MEMBERSHIP)
 
 # ------------------------------------------------------------------ after the article: later events, their links to forecasts, dated assessments
-date_group("later_events", "date", upper=False)
 external("later_events", "source_id")
 
 
@@ -831,17 +939,146 @@ def documented(table, key, col):
 
 documented("territories", "territory_id", "geonames_adm1_id")
 
-for _table in ("parties", "territories", "agreements", "agreement_parties", "memberships", "territory_control", "resolutions",
-               "events", "event_parties", "provisions", "figures", "mentions", "claims", "claim_sources", "control_sources", "statement_points",
-               "later_events", "forecast_events", "forecast_assessments", "conflicts", "conflict_parties", "value_sources"):
-    provenance(_table)
+
+# ------------------------------------------------------------------ the column conventions
+# Columns that stand for something other than their convention, said here, table by table, each
+# checked to exist (declaration_problems) and named in the report:
+RELATIONS = {  # a *_source_id column that names a related source, not the source of a value
+    ("sources", "parent_source_id"): "the source a footnote belongs to",
+    ("sources", "cited_in_source_id"): "the source that cites this one (its locator and quote point there)",
+}
+LOOKS_LIKE = re.compile(r"^(source_id|locator|quote|latitude|longitude|.+_(source_id|locator|quote|as_stated|precision|basis|start|end))$")
+
+
+def row_source(fields, schema):
+    """The column naming the source of each row: source_id, unless it is the table's own key (sources)."""
+    return "source_id" if "source_id" in fields and as_list(schema.get("primaryKey")) != ["source_id"] else None
+
+
+def conventions(table: str, schema: dict) -> list:
+    """The rules that the column conventions imply for a table with this Table Schema. Where a
+    table-specific rule of RULES has the same column and kind, it replaces the convention's rule."""
+    fields = [f["name"] for f in schema["fields"]]
+    names, enums = set(fields), {f["name"] for f in schema["fields"] if "enum" in f.get("constraints", {})}
+    own = {(r.column, r.kind) for r in RULES if r.table == table}
+    src, key = row_source(names, schema), as_list(schema.get("primaryKey"))
+    groups = [f.removesuffix("_precision") for f in fields if f.endswith("_precision") and f.removesuffix("_precision") in names]
+    with collecting() as out:
+        if src and {"locator", "quote"} <= names:
+            provenance(table, src)
+        for f in fields:  # P_quote with P_source_id: a quote of its own source, at P_locator where there is one
+            p = f.removesuffix("_quote")
+            if f.endswith("_quote") and f"{p}_source_id" in names:
+                if f"{p}_locator" in names:
+                    provenance(table, f"{p}_source_id", f"{p}_locator", f)
+                else:
+                    identifies(table, f)
+                    in_kept_text(table, quote=f, src=f"{p}_source_id")
+        for p in groups:
+            days = tuple(b for b in ("start", "end") if f"{p}_{b}" in names)
+            (date_group if f"{p}_basis" in names else edtf_value)(table, p, src, days=days)
+        for f in fields:
+            p = f.removesuffix("_as_stated")
+            if not f.endswith("_as_stated") or (f, "as-stated") in own or f in enums:
+                continue  # codes, not words: no rule can check them (and convention_problems does not count an enum)
+            if f"{p}_locator" in names and src:
+                stated(table, f, locator=f"{p}_locator")
+            elif f"{p}_quote" in names or "quote" in names:
+                in_quote(table, f, f"{p}_quote" if f"{p}_quote" in names else "quote")
+        for f in fields:
+            p = f.removesuffix("_source_id")
+            if not f.endswith("_source_id") or (f, "source") in own or (table, f) in RELATIONS or p in groups or key == [f]:
+                continue  # a date group's source goes with its basis (date_source); a table's own key is no source
+            siblings = [g for g in fields if g.startswith(f"{p}_") and g not in (f, f"{p}_locator")]
+            when = f"{p}_quote" if f"{p}_quote" in names else p if p in names else (siblings[0] if siblings else None)
+            external(table, f, when=when, optional=when is None)
+        for f in fields:  # the basis of a value that is not a date: as the source states it, or inferred (and the note says how)
+            p = f.removesuffix("_basis")
+            if f.endswith("_basis") and p not in groups and (f, "basis") not in own:
+                value_basis(table, p, given=p in names, note="note" in names)
+        if {"latitude", "longitude"} <= names and ("longitude", "required") not in own:
+            coordinates_pair(table)
+    return out
+
+
+def value_basis(table, p, given, note):
+    """P_basis of a value P that is not a date: filled exactly when P is; inferred needs a note."""
+    basis = f"{p}_basis"
+    if given:
+        @rule(table, basis, "basis", f"{basis} goes with {p} (expected it filled exactly when {p} is)", uses=(p,))
+        def basis_with_value(df, ctx):
+            return empty(df[basis]) == empty(df[p])
+    if note:
+        inferred = declared(f"{table}.{basis}", "inferred")
+        required_when(table, "note", f"{basis} 'inferred' needs a note that says how {p} was inferred", (basis,), lambda df: df[basis] == inferred)
+
+
+def coordinates_pair(table):
+    @rule(table, "longitude", "required", "longitude and latitude go together (expected both or neither)", uses=("latitude",))
+    def coordinates_together(df, ctx):
+        return empty(df["latitude"]) == empty(df["longitude"])
+
+
+def for_package(resources) -> dict:
+    """resource name -> every rule that applies to it: its conventions, the table-specific rules
+    of RULES, and the mention rules that the mentions table's keys imply."""
+    by_table = {r.name: conventions(r.name, r.schema) + [x for x in RULES if x.table == r.name] for r in resources}
+    mentions = next((r for r in resources if r.name == MENTIONS), None)
+    for x in mention_rules(mentions.schema) if mentions else []:
+        if x.table in by_table:
+            by_table[x.table].append(x)
+    return by_table
+
+
+def convention_problems(resource, table_rules) -> list:
+    """Fields that look like a convention but that no rule covers: problems of the schema."""
+    covered = {c for r in table_rules for c in r.columns}
+    key = as_list(resource.schema.get("primaryKey"))
+    out = []
+    for f in resource.fields:
+        if not LOOKS_LIKE.match(f) or f in covered or key == [f] or (resource.name, f) in RELATIONS:
+            continue
+        out.append(Problem(resource.schema_file, None, f, "convention", f"{f} is named like a column convention (quote, locator, source_id, *_as_stated, a date group, "
+                           "latitude/longitude) but no rule checks it: give it the columns its convention needs (its quote, its P_precision, its pair), or rename it"))
+    return out
+
+
+def absent_tables(listed) -> list:
+    """The tables that table-specific rules name and the descriptor does not list (listed: every
+    resource name it lists): their rules do not apply, and the report says so once."""
+    return sorted({r.table for r in RULES} - set(listed))
+
+
+def declaration_problems(resources, refused=()) -> list:
+    """Table-specific rules and declarations whose columns the descriptor does not have, in a table
+    it has. refused: names of resources the descriptor lists but that could not be loaded (their
+    problem is reported already), and of tables it does not list (absent_tables, noted once): their
+    rules are not checked against them."""
+    fields = {r.name: (set(r.fields), r.schema_file) for r in resources}
+    out = set()
+    for r in RULES:
+        if r.table in refused or r.table not in fields:
+            continue
+        have, file = fields[r.table]
+        for c in sorted(r.columns - have):
+            out.add(Problem(file, None, c, "rules", f"the validator's rule {r.name} reads {r.table}.{c}, which the schema no longer has (rename it in ifimes_karabakh/rules.py too)"))
+        for n in r.needs:
+            t, c = n.split(".")
+            if t not in refused and t in fields and c not in fields[t][0]:
+                out.add(Problem(fields[t][1] if t in fields else "datapackage.json", None, c if t in fields else "resources", "rules",
+                                f"the validator's rule {r.name} on {r.table} reads {n}, which the descriptor no longer has (rename it in ifimes_karabakh/rules.py too)"))
+    for t, c in RELATIONS:
+        if t not in refused and t in fields and c not in fields[t][0]:
+            out.add(Problem(fields[t][1] if t in fields else "datapackage.json", None, c if t in fields else "resources", "rules",
+                            f"ifimes_karabakh/rules.py declares {t}.{c}, which the descriptor no longer has (remove the declaration)"))
+    return sorted(out, key=lambda p: (p.file, p.column or "", p.message))
 
 
 # ------------------------------------------------------------------ running them
-def applicable(table: str, frame: pd.DataFrame, ctx: Context):
+def applicable(table_rules: list, frame: pd.DataFrame, ctx: Context):
     """(rules that can run on the table, [(rule, reason)] for those that cannot)."""
     run, skipped = [], []
-    for r in (r for r in RULES if r.table == table):
+    for r in table_rules:
         missing = sorted(r.columns - set(frame.columns))
         gone = [n for n in r.needs if n.split(".")[0] not in ctx.tables or n.split(".")[1] not in ctx.tables[n.split(".")[0]].columns]
         if missing:

@@ -66,7 +66,8 @@ from . import REPO, docs
 from .article import ARTICLE_ID
 from .dataset import Dataset
 from .descriptor import as_list
-from .release import SUMS, release_name
+from .changes import RESOURCE as CHANGES
+from .release import RELEASE_FILES, SUMS, release_file, release_name
 
 ASSETS = Path(__file__).resolve().parent / "site_assets"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -86,15 +87,12 @@ MAX_LISTED = 40                  # rows listed per foreign key on a row page; be
 ROW_ROOT = "../../"              # from a row page (rows/<table>/<id>.html) to the site's root
 CHROME_IDS = "__"                # prefix of the page's own ids, so that no row ID can clash
 CODEBOOK = "docs/codebook.md"
+CHANGELOG = "CHANGELOG.md"
 # The release files, in the order the downloads list them: (what follows the release name, what
 # it is); `{table}` in it stands for each table's name (a file per table, listed with the table).
 # release.py names the release; a new format is one line here, e.g. Parquet:
 #     ("-{table}.parquet", "the table as Parquet, with the types of its Table Schema"),
-RELEASE_FORMATS = (
-    (".zip", "the CSVs, datapackage.json, the schemas, the codebook, the figures, README, CHANGELOG, "
-             "CITATION.cff and the licences, under one top folder; reproducible (two builds of a commit are byte-identical)"),
-    (".sqlite", "the same data as a SQLite database, with typed columns and the primary and foreign keys declared"),
-)
+RELEASE_FORMATS = tuple(RELEASE_FILES.values())  # what ./dp release writes (release.py), linked when found in --release
 URL = re.compile(r"^https?://\S+$")
 _SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,119}$")
 _QUALIFIER = ("_precision", "_basis")   # enums that qualify another value, not the row
@@ -163,6 +161,11 @@ def nice_bytes(n) -> str:
     return f"{n / 1e6:.2f} MB" if n >= 1e6 else f"{n / 1e3:.0f} kB"
 
 
+def heading_id(text: str) -> str:
+    """The id of a Markdown heading: its text as a slug (`## [0.6.0] - 2026-11-30` -> 0-6-0-2026-11-30)."""
+    return re.sub(r"[^a-z0-9_-]+", "-", text.lower()).strip("-") or "section"
+
+
 def markdown_renderer() -> MarkdownIt:
     """CommonMark with tables; raw HTML in the prose is shown as text, never run. Headings get an
     id (their text as a slug), tables a scrolling, labelled region."""
@@ -171,7 +174,10 @@ def markdown_renderer() -> MarkdownIt:
 
     def heading_open(renderer, tokens, i, options, env):
         text = tokens[i + 1].content if i + 1 < len(tokens) else ""
-        tokens[i].attrSet("id", re.sub(r"[^a-z0-9_-]+", "-", text.lower()).strip("-") or "section")
+        seen = env.setdefault("ids", {})  # a heading repeated (### Added in every release) gets -2, -3, ...
+        base = heading_id(text)
+        seen[base] = seen.get(base, 0) + 1
+        tokens[i].attrSet("id", base if seen[base] == 1 else f"{base}-{seen[base]}")
         return md.renderer.renderToken(tokens, i, options, env)
 
     def table_open(renderer, tokens, i, options, env):
@@ -346,6 +352,58 @@ class Site:
         self.short = str(self.dp.get("title", self.pkg.name)).split(":")[0].strip() or self.pkg.name
         self.has_codebook = (self.pkg.root / CODEBOOK).is_file()
         self.releases, self.sums = [], None   # the release files (release_files), set by render()
+        self.has_changelog = (self.pkg.root / CHANGELOG).is_file()
+        self.history, self.gone = self.row_history()
+
+    # ---------------------------------------------------------- what became of each row (data/changes.csv)
+    def row_history(self):
+        """({(table, key): [change]} of the rows that exist, {(table, key): change} of rows removed
+        or renamed away), from the change record, oldest first; empty without it."""
+        history, gone = defaultdict(list), {}
+        record = self.tables.get(CHANGES)
+        headings = {}
+        if self.has_changelog:
+            for m in re.finditer(r"^## (.*)$", (self.pkg.root / CHANGELOG).read_text(encoding="utf-8"), re.M):
+                version = re.match(r"\[([^\]]+)\]", m.group(1))
+                if version:
+                    headings.setdefault(version.group(1), heading_id(m.group(1)))
+        for c in record.rows if record is not None else []:
+            if not c["row_id"]:
+                continue
+            c = {**c, "anchor": headings.get(c["version"], "")}
+            if c["kind"] == "renamed":
+                history[(c["table"], c["new_value"])].append(c)
+                gone[(c["table"], c["old_value"])] = c
+            elif c["kind"] == "removed":
+                gone[(c["table"], c["row_id"])] = c
+            else:
+                history[(c["table"], c["row_id"])].append(c)
+        return history, gone
+
+    def first_recorded(self):
+        """The oldest version the change record starts from (the release before its first changes)."""
+        if not self.has_changelog:
+            return ""
+        from .changes import changelog_entries
+        recorded = [v for v, (_, commit) in changelog_entries((self.pkg.root / CHANGELOG).read_text(encoding="utf-8")).items() if commit]
+        return recorded[-1] if recorded else ""
+
+    def removed_rows(self, t) -> list:
+        """The keys of t that a release removed or renamed away and that no row holds now, each with
+        its page (removed_page): [{key, kind, version, href}]."""
+        if not t.paged:
+            return []
+        now = {row[t.pk[0]] for row in t.rows}
+        return [{"key": key, "kind": c["kind"], "version": c["version"], "href": f"rows/{t.name}/{file_name(key)}.html"}
+                for (table, key), c in sorted(self.gone.items()) if table == t.name and key not in now]
+
+    def removed_page(self, t, key, change) -> str:
+        """The page of a row that a release removed or renamed, so that a citation of it still lands."""
+        renamed = change["kind"] == "renamed"
+        target = self.lookup(t.name, t.pk, (change["new_value"],)) if renamed else None
+        return self.render("removed.html", ROW_ROOT, title=f"{key} – {t.name} (removed)", t=t, key=key, change=change,
+                           renamed_to=self.link(t, target, ROW_ROOT) if target is not None else None,
+                           file=Path(t.res.path).name, has_changelog=self.has_changelog)
 
     # ---------------------------------------------------------- lookups
     def lookup(self, table, fields, values):
@@ -450,6 +508,8 @@ class Site:
             nav.append(("verdicts.html", "Claims by verdict"))
         if self.has_codebook:
             nav.append(("codebook.html", "Codebook"))
+        if self.has_changelog:
+            nav.append(("changelog.html", "Changes"))
         nav += [("index.html#downloads", "Downloads"), ("index.html#cite", "Cite")]
         lic = ", ".join(str(x.get("name", "")) for x in self.dp.get("licenses", []) if isinstance(x, dict))
         return self.env.get_template(template).render(
@@ -496,15 +556,14 @@ class Site:
         """([{name, what, table, href, sha256, size, data}], SHA256SUMS bytes or None) for
         RELEASE_FORMATS: linked when the file is in release_dir (copied to release/), else named as
         what `./dp release` builds (a file per table: named once, as its pattern)."""
-        stem = release_name(self.dp)
         out = []
-        for suffix, what in RELEASE_FORMATS:
-            per_table = "{table}" in suffix
+        for pattern, what in RELEASE_FORMATS:
+            per_table = "{table}" in pattern
             for table in (self.tables if per_table else [None]):
-                name = stem + (suffix.replace("{table}", table) if per_table else suffix)
+                name = release_file(pattern, self.dp, table)
                 path = Path(release_dir) / name if release_dir else None
                 data = path.read_bytes() if path is not None and path.is_file() else None
-                out.append({"name": name, "what": what, "table": table, "pattern": stem + suffix.replace("{table}", "<table>"),
+                out.append({"name": name, "what": release_file(what, self.dp), "table": table, "pattern": release_file(pattern, self.dp),
                             "href": f"release/{name}" if data is not None else "", "data": data,
                             "sha256": hashlib.sha256(data).hexdigest() if data is not None else "",
                             "size": nice_bytes(len(data)) if data is not None else ""})
@@ -602,7 +661,7 @@ class Site:
         return self.render("table.html", root, title=f"{t.name} – {self.short}", t=t, columns=columns, rows=rows,
                            releases=[r for r in self.releases if r["table"] == t.name and r["href"]],
                            filters=filters, first=first, n=len(t.rows), hidden=[c["i"] for c in columns if not c["shown"]],
-                           has_codebook=self.has_codebook)
+                           has_codebook=self.has_codebook, removed=self.removed_rows(t))
 
     # ---------------------------------------------------------- row pages
     def quote_figure(self, t, row, qf, sf, lf, root, extra=()):
@@ -832,7 +891,8 @@ class Site:
             "row.html", root, title=f"{t.label(row)} – {t.name}", t=t, key=row[t.pk[0]], label=t.label(row),
             badge=self.badge(t, row), anchor=t.anchors[id(row)], file=Path(t.res.path).name, verdict=verdict,
             figs=figs, further=further, further_from=", ".join(lt.name for lt, _, rows in links if rows),
-            timelines=self.periods(t, row), pairs=self.pairs_section(t, row, root), rest=rest, points=points, refs=refs)
+            timelines=self.periods(t, row), pairs=self.pairs_section(t, row, root), rest=rest, points=points, refs=refs,
+            history=self.history.get((t.name, row[t.pk[0]]), []), first_recorded=self.first_recorded(), has_changelog=self.has_changelog)
 
     # ---------------------------------------------------------- claims by verdict, codebook
     def verdicts_page(self) -> str:
@@ -860,6 +920,10 @@ class Site:
                              "shown": shown, "rows": items})
         return self.render("verdicts.html", "", here="verdicts.html", title=f"Claims by verdict – {self.short}", c=c,
                            sections=sections, stated=stated, vsrc=vsrc)
+
+    def changelog_page(self) -> str:
+        text = (self.pkg.root / CHANGELOG).read_text(encoding="utf-8")
+        return self.render("codebook.html", "", here="changelog.html", title=f"Changes – {self.short}", head=markdown(text), body="", tables=[])
 
     def codebook_page(self) -> str:
         text = (self.pkg.root / CODEBOOK).read_text(encoding="utf-8")
@@ -910,11 +974,15 @@ def render(ds: Dataset, release_dir=None) -> dict:
         files["verdicts.html"] = site.verdicts_page()
     if site.has_codebook:
         files["codebook.html"] = site.codebook_page()
+    if site.has_changelog:
+        files["changelog.html"] = site.changelog_page()
     for t in site.tables.values():
         files[f"tables/{t.name}.html"] = site.table_page(t)
         if t.paged:
             for row in t.rows:
                 files[t.page(row)] = site.row_page(t, row)
+            for r in site.removed_rows(t):  # a key removed, and not given to another row since
+                files[r["href"]] = site.removed_page(t, r["key"], site.gone[(t.name, r["key"])])
     # the package as published, under download/
     files["download/datapackage.json"] = (root / "datapackage.json").read_bytes()
     for t in site.tables.values():

@@ -5,6 +5,7 @@ Every function takes the loaded dataset (dataset.Dataset)."""
 from collections import Counter
 
 from .article import ARTICLE_ID
+from .mdtext import code, text
 from .vocabulary import ARTICLE_KINDS, CONTRARY, FACT, FORECAST, UNVERIFIABLE, authority_ranking
 
 
@@ -64,24 +65,25 @@ def block(pkg):
              "and every `*_as_stated` value stands in its row's quote.",
              f"- **Machine-checked against kept texts**: {in_text} quotes from official documents whose text the package "
              "keeps in `texts/` (the law puts them outside copyright; `sources.text_licence` says which law): the November "
-             "2020 statement as Azerbaijan's and Armenia's governments published it, the CSTO Charter and Treaty. Each "
-             "kept text is the opening of its page as the maintainers read it, with its SHA-256 in `sources.csv`.",
+             "2020 statement as Azerbaijan's and Armenia's governments published it and the CSTO Charter and Treaty (each the "
+             "opening of its page as the maintainers read it), and the four Security Council resolutions of 1993 (whole, as the "
+             "CR-UNSC corpus keeps them). Each kept text has its SHA-256 in `sources.csv`.",
              f"- **Not machine-checked**: {outside} quotes from other documents (verdict, outcome, statement and control "
              "sources): the dataset does not hold those texts; each cites its URL, access date and exact words, and its "
              "source's `authority` says what kind of document it is.", "",
              "Facts by verdict and by the strongest authority among their sources (a verdict counts under its best source):", "",
-             "| verdict | " + " | ".join(f"`{a}`" for a in ranking) + " | none | all |",
+             "| verdict | " + " | ".join(code(a, table=True) for a in ranking) + " | none | all |",
              "|---|" + "---:|" * (len(ranking) + 2)]
     for v in verdicts:
         ids = [c["claim_id"] for c in claims if c["kind"] == FACT and c["verdict"] == v]
         n = Counter(best.get(i, "none") for i in ids)
-        lines.append(f"| `{v}` | " + " | ".join(str(n[a]) for a in ranking) + f" | {n['none']} | {len(ids)} |")
+        lines.append(f"| {code(v, table=True)} | " + " | ".join(str(n[a]) for a in ranking) + f" | {n['none']} | {len(ids)} |")
     forecasts = [c for c in claims if c["kind"] == FORECAST]
     if forecasts:
         n = Counter(c["outcome"] for c in forecasts)
-        lines += ["", "Forecasts by outcome: " + ", ".join(f"`{o}` {n[o]}" for o in outcomes) + f" (all {len(forecasts)})."]
+        lines += ["", "Forecasts by outcome: " + ", ".join(f"{code(o)} {n[o]}" for o in outcomes) + f" (all {len(forecasts)})."]
     open_ = [c for c in claims if c["kind"] == FACT and c["verdict"] == UNVERIFIABLE]
     if open_:
         lines += ["", "What stays unverifiable, and why:", ""]
-        lines += [f"- `{c['claim_id']}`: {' '.join(c['note'].split())}" for c in open_]
+        lines += [f"- {code(c['claim_id'])}: {text(c['note'])}" for c in open_]  # cells shown as text, never as Markdown
     return "\n".join(lines)

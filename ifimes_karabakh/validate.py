@@ -10,6 +10,7 @@ PASS or FAIL per table and a count. At most report.MAX_PER_KIND problems of one 
 file; the rest are counted ("and N more of this kind"), so that no input, however broken, costs
 more than a counter per kind. Exit code 0: valid; 1: problems found; 2: the validator failed.
 """
+import hashlib
 import os
 import re
 import sys
@@ -21,7 +22,7 @@ import numpy as np
 from . import geojson, rules
 from .article import Article, source_path
 from .csvread import read_table
-from .dataset import kept_texts
+from .dataset import Dataset, kept_texts
 from .descriptor import as_list, load, load_json, real
 from .report import MAX_PER_KIND, Problem, Problems, name, plain, show, sort_key
 from .tableschema import pandera_schema
@@ -34,6 +35,9 @@ class Result:
     notes: list = field(default_factory=list)      # what was not checked, and why
     rows: dict = field(default_factory=dict)       # resource path -> rows read (None: not read)
     article_checked: bool = False
+    ran: dict = field(default_factory=dict)        # resource path -> the checks that ran on it, for the closing line
+    first: set = field(default_factory=set)        # files whose problems are printed first (a changed source text)
+    generated: str = ""                            # what the check of the generated files found, for the closing line
 
     @property
     def exit_code(self):
@@ -46,26 +50,49 @@ def validate(root) -> Result:
     pkg = load(root, out)
     if pkg is None:
         return res
+    table_rules = rules.for_package(pkg.resources)  # the conventions, from each resource's own fields, and the table-specific rules
+    loaded = {r.name for r in pkg.resources}
+    listed_names = {r["name"] for r in pkg.descriptor["resources"] if isinstance(r, dict) and isinstance(r.get("name"), str)}
+    out += rules.declaration_problems(pkg.resources, listed_names - loaded)
+    absent = rules.absent_tables(listed_names)
+    if absent:
+        res.notes.append(f"NOT CHECKED: the rules of ifimes_karabakh/rules.py for tables this package does not list: {', '.join(map(name, absent))}")
+    for r in pkg.resources:
+        out += rules.convention_problems(r, table_rules[r.name])
     out += vocabulary_problems(pkg)
     # a resource refused for its schema or path is still listed: only files no resource names are strays
     listed = {real(pkg.root / r["path"]) for r in pkg.descriptor["resources"] if isinstance(r, dict) and isinstance(r.get("path"), str) and "\x00" not in r["path"]}
-    for csv_path in sorted((pkg.root / "data").glob("*.csv")):
-        if real(csv_path) not in listed:
-            out.append(Problem(f"data/{csv_path.name}", None, None, "files", "CSV file in data/ is not listed in datapackage.json (expected every table to be a resource)"))
+    for rel in stray_tables(pkg.root):
+        if real(pkg.root / rel) not in listed:
+            out.append(Problem(rel, None, None, "files", "CSV file in data/ is not listed in datapackage.json (expected every table to be a resource)"))
 
     tables = {}
     for r in pkg.resources:
         t = tables[r.name] = read_table(pkg.root / r.path, r.path, r.fields)
         out += t.problems
+        out += hash_problems(r, t.sha256)
         res.rows[r.path] = None if t.frame is None else len(t.frame)
         if not t.complete:
+            res.ran[r.path] = ["clean CSV up to where reading stopped"] if t.header else ["not read"]
             res.notes.append(f"NOT CHECKED: {name(r.path)} {t.why}; its rows are not checked, nor references to it")
     article = read_article(out, res.notes)
     res.article_checked = article is not None
     usable = {n: t.frame for n, t in tables.items() if t.complete}
     files = {f.name: read_file(pkg.root / f.path, f.path, out) for f in pkg.files}  # read once: for the rules and their own checks
+    for f in pkg.files:
+        if files[f.name] is not UNREAD:  # read within the limits and a regular file: its bytes can be hashed
+            out += hash_problems(f, hashlib.sha256((pkg.root / f.path).read_bytes()).hexdigest())
     ctx = rules.Context(usable, article, kept_texts(pkg, usable.get("sources"), out),
-                        {n: d["features"] for n, d in files.items() if isinstance(d, dict) and isinstance(d.get("features"), list)})
+                        {n: d["features"] for n, d in files.items() if isinstance(d, dict) and isinstance(d.get("features"), list)},
+                        {f"{r.name}.{f['name']}": [c["value"] if isinstance(c, dict) else c for c in f["categories"]]
+                         for r in pkg.resources for f in r.schema["fields"] if isinstance(f.get("categories"), list)})
+    sources_file = next((r.path for r in pkg.resources if r.name == "sources"), "data/sources.csv")
+    changed, why = rules.changed_texts(ctx, str(source_path()), sources_file)
+    if changed:  # the first problems: every quote check against a changed text would fail, and is not run
+        out += changed
+        res.first = {p.file for p in changed if p.row is None}
+        res.notes += why
+        res.article_checked = ctx.article is not None
 
     for r in pkg.resources:
         t = tables[r.name]
@@ -96,19 +123,66 @@ def validate(root) -> Result:
             record(out, r.path, t.frame, check, column, lines)
         if hidden:
             res.notes.append(f"NOT REPORTED: {name(r.path)}: and {hidden:,} more references that may point to a damaged row")
-        run, not_run = rules.applicable(r.name, t.frame, ctx)
+        run, not_run = rules.applicable(table_rules[r.name], t.frame, ctx)
         for rule, why in not_run:
-            skipped[why].append(f"rule {rule.kind} on {name(rule.column)}")
+            if why != "no article text":  # said once for the whole package (read_article, changed_texts)
+                skipped[why].append(f"rule {rule.kind} on {name(rule.column)}")
         for why, what in skipped.items():  # plain(): a reason may name a column of the package
             res.notes.append(f"SKIPPED in {name(r.path)} ({plain(why)}): {'; '.join(what)}")
         if run:
             for check, column, lines in failures(rules.schema(r.name, run, ctx), t.frame, t.damaged, lambda check, col: check.title):
                 record(out, r.path, t.frame, check, column, lines)
+        res.ran[r.path] = ran_on_table(run, not_run, skipped)
     check_files(pkg, files, usable, res)
+    for f in pkg.files:  # not tables: the closing line names what was checked
+        res.ran[f.path] = ["GeoJSON shape and references"] if files.get(f.name) is not UNREAD else ["not read"]
+    res.generated = generated_files(Dataset(pkg, usable), out, all(t.complete for t in tables.values()))
     return res
 
 
+def ran_on_table(run, not_run, skipped):
+    """The checks that ran on a table read to its end, as the closing line names them."""
+    done = ["clean CSV", "Table Schema" + (" (some foreign keys skipped)" if any(w.startswith("foreign key") for what in skipped.values() for w in what) else "")]
+    if run:
+        other = [r for r, why in not_run if why != "no article text"]  # the quote checks have their own words
+        done.append("rules" + (f" ({len(other)} skipped)" if other else ""))
+    text = [r for r in run if r.article]
+    unchecked = [r for r, why in not_run if r.article and why != "no article text"]
+    if text:
+        done.append("quotes against the article text" + (f" ({len(unchecked)} of {len(text) + len(unchecked)} such checks skipped)" if unchecked else ""))
+    return done
+
+
+def stray_tables(root):
+    """data/ files (any depth, any case of .csv) as package-relative paths; links are not followed."""
+    found = []
+    for folder, dirs, files in os.walk(root / "data"):
+        dirs.sort()
+        found += [os.path.relpath(os.path.join(folder, f), root).replace(os.sep, "/") for f in sorted(files) if f.lower().endswith(".csv")]
+        if len(found) > 10_000:  # a hostile folder: enough to report, never a walk without end
+            break
+    return found
+
+
+def generated_files(ds, out, complete):
+    """Problems for generated files that disagree with what they are generated from (stale.py, on the
+    tables as read here); the closing line's words for what was checked."""
+    from .stale import problems
+    found, said = problems(ds, data_ok=complete and not out)
+    out += found
+    return said
+
+
 UNREAD = object()  # a file that could not be read (its problem is reported); JSON null is read, and checked
+
+
+def hash_problems(resource, sha256: str) -> list:
+    """datapackage.json's `hash` of a resource is the SHA-256 of the bytes read (stock frictionless
+    checks it too); nothing to compare when the file was not read to its end."""
+    if not resource.hash or not sha256 or resource.hash == f"sha256:{sha256}":
+        return []
+    return [Problem(resource.path, None, None, "hash", f"the file differs from the hash datapackage.json gives it (found sha256:{sha256}; "
+                                                       f"expected {resource.hash}): run ./dp schemas after changing data, or the file was damaged")]
 
 
 def read_file(path, rel, out):
@@ -205,7 +279,7 @@ def report(res: Result, stream=None):
     more = defaultdict(list)
     for (f, kind), n in sorted(problems.more.items()):
         more[f].append((kind, n))
-    files = sorted(set(by_file) | set(more))
+    files = sorted(set(by_file) | set(more), key=lambda f: (f not in res.first, f))  # a changed source text first
     for f in files:
         print(f"== {name(f, 200)}: {problems.in_file(f)} problem(s)", file=stream)
         for p in sorted(by_file[f], key=sort_key):
@@ -220,5 +294,21 @@ def report(res: Result, stream=None):
         print(f"{'PASS' if count == 0 else 'FAIL'}  {name(path):34} {rows:>9} rows  {count} problem(s)", file=stream)
     for note in res.notes:
         print(plain(note), file=stream)
-    checked = "clean CSV + Table Schema + rules" + (" + quotes against the article text" if res.article_checked else "")
-    print(f"{problems.total} problem(s) found ({checked}).", file=stream)
+    print(f"{problems.total} problem(s) found ({checked(res)}).", file=stream)
+
+
+def checked(res: Result) -> str:
+    """Exactly what ran: the checks common to every table, then each table where it differs."""
+    groups = defaultdict(list)
+    for path in res.rows:
+        groups[" + ".join(res.ran.get(path, ["not read"]))].append(path)
+    if not groups:
+        return "no table read"
+    ordered = sorted(groups.items(), key=lambda g: -len(g[1]))
+    parts = [f"{ordered[0][0]}, on {'every table' if len(ordered) == 1 else f'{len(ordered[0][1])} tables'}"]
+    parts += [f"{what} on {', '.join(name(p) for p in paths)}" for what, paths in ordered[1:]]
+    if not res.article_checked:
+        parts.append("quotes not checked against the article text")
+    if res.generated:
+        parts.append(res.generated)
+    return "; ".join(parts)

@@ -59,6 +59,7 @@ UNVERIFIABLE = value("claims.verdict", "unverifiable")
 NEEDS_VALUE = value("claims.verdict", "corrected", "imprecise", "disputed")
 MAIN = value("claim_sources.role", "main")
 CONTRARY = value("claim_sources.role", "contrary")
+CONFIRMING = value("claim_sources.role", "confirming")
 
 # ------------------------------------------------------------------ figures, territorial control
 BOUNDED_UNITS = {value("figures.unit", "fraction"): 1, value("figures.unit", "percent"): 100}

@@ -269,8 +269,8 @@ def test_the_authority_ranking_is_the_schema_order(tmp_path):
     from ifimes_karabakh import trust
     ds = Dataset.load(REPO)
     assert trust.strength(ds) == ["official_record", "intergovernmental_record", "peace_agreement_database", "scholarly_work",
-                                  "reference_work", "independent_media", "state_affiliated_media", "partisan_or_advocacy",
-                                  "mirror_or_copy"]
+                                  "reference_work", "independent_media", "state_funded_independent_media", "state_affiliated_media",
+                                  "partisan_or_advocacy", "mirror_or_copy"]
     pkg = copy_package(tmp_path / "pkg")
     edit_schema(pkg, "sources", lambda s: (field(s, "authority")["categories"].reverse(), field(s, "authority")["constraints"]["enum"].reverse()))
     swapped = Dataset.load(pkg)

@@ -172,7 +172,8 @@ def test_refused_json_in_a_deep_structure_is_still_reported(tmp_path):
 @pytest.mark.parametrize("key,value,ok", [
     ("format", "csv", True), ("format", "xlsx", False), ("compression", "gz", False), ("compression", "no", False),
     ("data", [{"id": "a"}], False), ("data", [], False), ("innerpath", "t.csv", False), ("extrapaths", ["data/u.csv"], False),
-    ("hash", "sha256:00", False), ("bytes", 12, False), ("stats", {"rows": 2}, False), ("scheme", "file", True), ("scheme", "https", False),
+    ("hash", "sha256:00", False), ("hash", "sha256:" + "0a" * 32, True), ("hash", "SHA256:" + "0a" * 32, False),
+    ("hash", "md5:" + "0a" * 16, False), ("hash", "sha256:" + "0A" * 32, False), ("bytes", 12, False), ("stats", {"rows": 2}, False), ("scheme", "file", True), ("scheme", "https", False),
     ("title", "A table", True), ("title", ["A table"], False), ("description", None, False),
 ])
 def test_what_a_resource_says_beside_its_path(tmp_path, key, value, ok):

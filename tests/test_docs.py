@@ -17,7 +17,7 @@ from ifimes_karabakh.docs import DocsError, author, changelog_problems, fill_blo
 from legacy import envs
 
 CFF_SCHEMA = REPO / "vendor" / "cff-schema-1.2.0.json"
-GENERATED_TOP = ("README.md", "CHANGELOG.md", "CITATION.cff", ".zenodo.json")
+GENERATED_TOP = ("README.md", "CONTRIBUTING.md", "CHANGELOG.md", "CITATION.cff", ".zenodo.json")
 
 
 @pytest.fixture
@@ -138,7 +138,9 @@ def test_zenodo_json_says_what_datapackage_says():
     assert "doi" not in z  # Zenodo mints each version's DOI itself
     assert "independently of IFIMES" in z["description"]
     related = {r["identifier"]: r["relation"] for r in z["related_identifiers"]}
-    assert related == {d["sources"][0]["path"]: "isDerivedFrom", "https://www.peaceagreements.org/": "references"}
+    data_tree = subprocess.run(["git", "-C", str(REPO), "rev-parse", "HEAD:data"], capture_output=True, text=True).stdout.strip()
+    assert related == {d["sources"][0]["path"]: "isDerivedFrom", "https://www.peaceagreements.org/": "references",
+                       f"swh:1:dir:{data_tree}": "hasPart"}  # the exact data (git's tree of data/, committed and clean)
 
 
 def test_jsonld_is_a_schema_org_dataset_of_the_organisation():
@@ -149,7 +151,9 @@ def test_jsonld_is_a_schema_org_dataset_of_the_organisation():
     assert ld["creator"] == [{"@type": "Organization", "name": author(pkg)}]
     assert ld["license"] == "https://creativecommons.org/licenses/by/4.0/"
     assert [b["url"] for b in ld["isBasedOn"]] == [dp()["sources"][0]["path"]]
-    assert "url" not in ld and "distribution" not in ld and "identifier" not in ld  # none exists yet
+    assert "url" not in ld and "distribution" not in ld and "sameAs" not in ld  # no public address or DOI exists yet
+    data_tree = subprocess.run(["git", "-C", str(REPO), "rev-parse", "HEAD:data"], capture_output=True, text=True).stdout.strip()
+    assert [(i["propertyID"], i["value"]) for i in ld["identifier"]] == [("swh", f"swh:1:dir:{data_tree}")]
     served = jsonld(pkg, base_url="https://example.org/ifimes/")  # as the website calls it
     assert served["url"] == "https://example.org/ifimes/"
     assert [d["contentUrl"] for d in served["distribution"]] == [f"https://example.org/ifimes/{r.path}" for r in pkg.resources]
@@ -167,7 +171,8 @@ def test_a_doi_recorded_as_id_reaches_citation_readme_and_jsonld(repo_copy):
     assert cff["doi"] == "10.5281/zenodo.1234567"
     assert "No DOI yet" not in (repo_copy / "README.md").read_text(encoding="utf-8")
     assert "doi     = {10.5281/zenodo.1234567}" in (repo_copy / "README.md").read_text(encoding="utf-8")
-    assert json.loads((repo_copy / "docs" / "dataset.jsonld").read_text(encoding="utf-8"))["identifier"] == d["id"]
+    ld = json.loads((repo_copy / "docs" / "dataset.jsonld").read_text(encoding="utf-8"))
+    assert ld["sameAs"] == d["id"] and ld["identifier"][0] == d["id"] and ld["identifier"][1]["propertyID"] == "swh"
 
 
 def test_no_doi_and_no_invented_url_until_one_exists():

@@ -3,6 +3,7 @@ every resource carries (written once, by `./dp schemas`), frictionless 5 and cat
 legacy v1 readers (Python `datapackage` 1.15.4, npm `datapackage` 1.1.10), each in an environment of
 its own (tests/legacy/envs.py builds them on first use)."""
 import csv
+import hashlib
 import json
 import os
 import shutil
@@ -64,8 +65,20 @@ def test_a_new_resource_needs_only_name_path_schema_and_title(pkg):
     assert new == {"$schema": fields.PROFILES["dataresource"], "name": "figures_copy", "type": "table",
                    "path": "data/figures_copy.csv", "title": "A copy of figures", "format": "csv",
                    "mediatype": "text/csv", "encoding": "utf-8", "dialect": READ_DIALECT,
+                   "hash": "sha256:" + hashlib.sha256((pkg / "data" / "figures_copy.csv").read_bytes()).hexdigest(),
                    "schema": "schemas/figures_copy.schema.json"}
     assert list(new) == list(descriptor(pkg)["resources"][0])  # the same key order as every other resource
+
+
+def test_every_resource_carries_the_hash_of_its_bytes_and_a_changed_file_makes_it_stale(pkg):
+    for r in descriptor(pkg)["resources"]:
+        assert r["hash"] == "sha256:" + hashlib.sha256((pkg / r["path"]).read_bytes()).hexdigest(), r["name"]
+    from ifimes_karabakh.validate import validate
+    assert not [p for p in validate(pkg).problems if p.kind == "hash"]
+    with open(pkg / "data" / "figures.csv", "a", encoding="utf-8") as fh:
+        fh.write("\n")
+    assert fields.write(pkg, check=True) == ["datapackage.json"]
+    assert [(p.file, p.row, p.column) for p in validate(pkg).problems if p.kind == "hash"] == [("data/figures.csv", None, None)]
 
 
 def test_schemas_check_fails_when_the_boilerplate_differs_and_schemas_rewrites_it(pkg):

@@ -109,17 +109,19 @@ def expected_members(repo):
     files = set(DOCUMENTS) | {f"docs/figures/{p.name}" for p in (repo / "docs" / "figures").glob("*.svg")}
     files |= {f"texts/{p.name}" for p in (repo / "texts").glob("*.txt")}
     for r in pkg.resources:
-        files |= {r.path, r.schema_file}
+        files |= {r.path, r.schema_file, f"parquet/{r.name}.parquet"}
     files |= {f.path for f in pkg.files}  # the GeoJSON resource ships too
     return files - set(STRAYS)
 
 
 # --- the files written ---------------------------------------------------------------------------
 
-def test_writes_the_three_files_named_after_the_package(repo, built):
+def test_writes_the_files_named_after_the_package(repo, built):
     dp = json.loads((repo / "datapackage.json").read_text(encoding="utf-8"))
-    stem = f"{dp['name']}-{dp['version']}"
-    assert [p.name for p in built] == [f"{stem}.zip", f"{stem}.sqlite", "SHA256SUMS"]
+    stem, db = f"{dp['name']}-{dp['version']}", f"{dp['name']}-{dp['version'].replace('.', '_')}"
+    tables = [r["name"] for r in dp["resources"] if r.get("type") == "table"]
+    assert [p.name for p in built] == [f"{stem}.zip", f"{db}.sqlite", f"{db}-datasette-metadata.json",
+                                       *(f"{stem}-{t}.parquet" for t in tables), "SHA256SUMS"]
     assert sorted(p.name for p in built[0].parent.iterdir()) == sorted(p.name for p in built)  # no temporary file left
 
 
@@ -130,9 +132,9 @@ def test_two_builds_are_byte_identical(repo, built, tmp_path):
 
 
 def test_checksums_verify(built):
-    archive, db, sums = built
+    *files, sums = built
     lines = sums.read_text(encoding="utf-8").splitlines()
-    assert lines == [f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}" for p in (archive, db)]
+    assert lines == [f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}" for p in files]
     if shutil.which("sha256sum"):
         p = subprocess.run(["sha256sum", "--strict", "-c", "SHA256SUMS"], cwd=sums.parent, capture_output=True, text=True)
         assert p.returncode == 0, p.stdout + p.stderr
@@ -151,6 +153,9 @@ def test_archive_holds_exactly_what_ships(repo, built):
             assert all(part not in ("", ".", "..") for part in rel.split("/")) and "\\" not in rel, i.filename
             assert (i.date_time, i.external_attr >> 16, i.create_system) == ((1980, 1, 1, 0, 0, 0), 0o100644, 3), i.filename
             source = "docs/archive-README.md" if rel == "README.md" else rel  # the data users' README
+            if rel.startswith("parquet/"):  # built from the CSVs (tests/test_parquet.py reads them back)
+                assert zf.read(i)[:4] == b"PAR1", i.filename
+                continue
             assert zf.read(i) == (repo / source).read_bytes(), i.filename
     have = {n.removeprefix(top + "/") for n in names}
     assert have == expected_members(repo)
@@ -238,7 +243,10 @@ def test_cli_prints_the_paths_or_refuses_with_exit_1(scratch, tmp_path, monkeypa
     monkeypatch.setattr(cli, "REPO", scratch)
     stem = release.release_name(load_package(scratch).descriptor)
     assert cli.main(["release", "--out", str(tmp_path / "ok")]) == 0
-    assert capsys.readouterr().out.splitlines() == [str(tmp_path / "ok" / n) for n in (f"{stem}.zip", f"{stem}.sqlite", "SHA256SUMS")]
+    db = stem.replace(".", "_")
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[:3] == [str(tmp_path / "ok" / n) for n in (f"{stem}.zip", f"{db}.sqlite", f"{db}-datasette-metadata.json")]
+    assert printed[-1] == str(tmp_path / "ok" / "SHA256SUMS") and all(p.endswith(".parquet") for p in printed[3:-1])
     (scratch / "LICENSE").write_text("changed\n", encoding="utf-8")
     assert cli.main(["release", "--out", str(tmp_path / "refused")]) == 1
     captured = capsys.readouterr()

@@ -189,7 +189,8 @@ def test_every_table_and_every_entity_row_has_a_page_and_the_downloads_are_the_f
     for r in paged():
         pk = as_list(r.schema.get("primaryKey"))[0]
         pages = {p.name for p in (out / "rows" / r.name).glob("*.html")}
-        assert pages == {f"{site.file_name(row[pk])}.html" for row in csv_rows(REPO, r.name)}
+        gone = {c["row_id"] for c in csv_rows(REPO, "changes") if c["table"] == r.name and c["kind"] == "removed" and c["row_id"]}
+        assert pages == {f"{site.file_name(key)}.html" for key in {row[pk] for row in csv_rows(REPO, r.name)} | gone}
     assert [r.name for r in load_package(out / "download").resources] == [r.name for r in pkg.resources]  # a package
     assert {r.name for r in paged()} >= {"agreements", "parties", "territories", "events", "claims", "sources", "statement_points"}
     assert "mentions" not in {r.name for r in paged()} and site.SMALL_TABLE == 100   # 404 rows, nothing points to one
@@ -217,8 +218,7 @@ def test_the_landing_page_says_what_the_dataset_is_and_how_to_cite_it(built):
     text = text_of(page)
     assert "not reviewed or endorsed" in text and "independently of IFIMES" in text
     assert f"Version {pkg.version}" in text and "@misc{" in text and "cff-version" in text
-    for suffix in (".zip", ".sqlite"):
-        assert f"{pkg.name}-{pkg.version}{suffix}" in text
+    assert f"{pkg.name}-{pkg.version}.zip" in text and f"{pkg.name}-{pkg.version.replace('.', '_')}.sqlite" in text
     assert "SHA256SUMS" in text and "./dp release" in text
     for r in pkg.resources:
         assert f'href="download/{r.path}"' in page
@@ -242,10 +242,11 @@ def test_the_release_files_are_linked_with_their_checksums(dataset, tmp_path):
     assert f'<a href="release/{stem}.zip" download>{stem}.zip</a>' in page
     assert files[f"release/{stem}.zip"] == b"zip bytes" and files["release/SHA256SUMS"] == b"x  y\n"
     assert hashlib.sha256(b"zip bytes").hexdigest() in page
-    assert f"<code>{stem}.sqlite</code> (not part of this build of the site)" in page
+    db = stem.replace(".", "_")
+    assert f"<code>{db}.sqlite</code> (not part of this build of the site)" in page
     assert not any(rel.endswith("0.0.1.sqlite") for rel in files)
     assert 'href="release/SHA256SUMS"' in page
-    assert [s for s, _ in site.RELEASE_FORMATS] == [".zip", ".sqlite"]
+    assert [s for s, _ in site.RELEASE_FORMATS] == ["{stem}.zip", "{db}.sqlite", "{db}-datasette-metadata.json", "{stem}-{table}.parquet"]
     assert 'href="release/SHA256SUMS"' not in landing(dataset, tmp_path / "none")   # no release file: no checksums either
 
 
@@ -259,7 +260,7 @@ def landing(ds, release_dir) -> str:
 def test_a_release_format_per_table_is_one_line(dataset, tmp_path, monkeypatch):
     """A Parquet file per table (issue 18) added as one entry: linked beside its table's CSV and on
     its table page when the release holds it; named once, as a pattern, when it does not."""
-    monkeypatch.setattr(site, "RELEASE_FORMATS", site.RELEASE_FORMATS + (("-{table}.parquet", "the table as Parquet"),))
+    monkeypatch.setattr(site, "RELEASE_FORMATS", site.RELEASE_FORMATS[:1] + (("{stem}-{table}.parquet", "the table as Parquet"),))
     stem = release_name(dataset.descriptor)
     dist = tmp_path / "dist"
     dist.mkdir()
@@ -304,7 +305,7 @@ def hostile(tmp_path_factory):
     for r in load_package(pkg).resources:
         rows = read(pkg, r.name)
         head = rows[0]
-        col = next((f for f in site.LABEL_FIELDS if f in head), "note")
+        col = next((f for f in site.LABEL_FIELDS if f in head), "note" if "note" in head else head[-1])
         line = next((i for i, row in enumerate(rows[1:], start=1) if row[0] == ARTICLE_ID), 1)
         value = f"{EVIL} in {r.name}"
         rows[line][head.index(col)] = value
@@ -370,7 +371,7 @@ def test_a_table_page_shows_the_columns_that_matter_first(built):
     shown, _ = hidden("claim_sources")
     assert shown == ["claim_id", "source_id", "role", "quote"]              # no label, no pages: the quote says it
     shown, _ = hidden("agreements")
-    assert "kind" in shown and "kind_as_stated" not in shown and "date_precision" not in shown
+    assert {"kind", "kind_per_article"} <= set(shown) and "date_precision" not in shown   # what the article calls it beside what it is
     page = (built.out / "tables" / "claims.html").read_text(encoding="utf-8")
     assert "<noscript><style>" in page   # without JavaScript every column shows
 
@@ -798,3 +799,22 @@ def test_screenshots_at_desktop_and_phone_width(built, browser, claim_id):
             assert path.stat().st_size > 5000
         w.page.close()
         assert not w.problems
+
+
+# ------------------------------------------------------------------ what became of a row (issue 19)
+def test_a_row_page_says_what_changed_in_which_version(built):
+    page = (built.out / "rows" / "claims" / "armenians-in-france.html").read_text(encoding="utf-8")
+    history = text_of(page.split('id="__history"', 1)[1].split("</section>", 1)[0])
+    assert "In 0.5.0 or earlier" in history
+    assert "verdict changed in 0.6.0 from imprecise to disputed" in " ".join(history.split())
+    assert 'href="../../changelog.html#0-6-0---2026-11-30"' in page
+    unchanged = (built.out / "rows" / "territories" / "armenia.html").read_text(encoding="utf-8")
+    assert "No value changed since." in unchanged
+
+
+def test_a_removed_row_keeps_a_page_that_says_when_and_links_why(built):
+    page = (built.out / "rows" / "provisions" / "return-of-districts.html").read_text(encoding="utf-8")
+    assert "This row of provisions.csv was removed in version 0.6.0. Why: see the CHANGELOG entry of 0.6.0" in text_of(page)
+    assert 'href="../../changelog.html#0-6-0---2026-11-30"' in page
+    changelog = (built.out / "changelog.html").read_text(encoding="utf-8")
+    assert 'id="0-6-0---2026-11-30"' in changelog and changelog.count('id="added"') == 1  # repeated headings get their own ids

@@ -1,5 +1,6 @@
 """The validator end to end, in-process, on damaged copies of the package: each case asserts the
 kind of problem and the exact file, line and column, and that nothing else goes wrong."""
+import hashlib
 import io
 import json
 import os
@@ -42,6 +43,13 @@ def test_the_package_is_valid():
     problems, res = found(REPO)
     assert problems == set() and res.article_checked
     assert res.notes == []
+    assert res.generated == "generated files up to date"  # a checkout: CITATION.cff, the codebook ... as generated
+    out = io.StringIO()
+    report(res, out)
+    tables = len(load(REPO, []).resources)
+    assert out.getvalue().splitlines()[-1].startswith(
+        f"0 problem(s) found (clean CSV + Table Schema + rules + quotes against the article text, on {tables} tables; ")
+    assert out.getvalue().splitlines()[-1].endswith("; generated files up to date).")
     assert len(res.rows) == len(json.loads((REPO / "datapackage.json").read_text())["resources"])
 
 
@@ -107,11 +115,114 @@ def test_a_reference_is_not_hidden_by_a_damaged_row_that_only_contains_it(pkg):
 
 
 def test_article_whose_sha256_changed(pkg, tmp_path, monkeypatch, article):
+    """The first problem names the text and both hashes; the quote checks that would all fail are
+    not run, and one note says why: no cascade of quote failures."""
     changed = tmp_path / "changed.txt"
-    changed.write_text(article.text.replace("six-week war", "six-week  war"), encoding="utf-8")
+    changed.write_text(article.text.replace("six-week war", "six-week conflict"), encoding="utf-8")
     monkeypatch.setenv("IFIMES_SOURCE_TEXT", str(changed))
-    problems, _ = found(pkg)
-    only(problems, (data("sources"), 2, "sha256", "article"))
+    problems, res = found(pkg)
+    only(problems, (str(changed), None, None, "sha256"), (data("sources"), 2, "sha256", "article"))
+    out = io.StringIO()
+    report(res, out)
+    first = next(line for line in out.getvalue().splitlines() if not line.startswith("=="))
+    assert first.startswith(f"{changed}:") and article.sha256 in first and hashlib.sha256(changed.read_bytes()).hexdigest() in first
+    assert sum("NOT CHECKED: quotes, locators and footnotes" in n for n in res.notes) == 1
+    assert not any("no article text" in n for n in res.notes)
+    assert "quotes not checked against the article text" in out.getvalue().splitlines()[-1]
+
+
+def test_kept_text_whose_sha256_changed_is_named_first_and_its_quotes_are_not_checked_one_by_one(pkg):
+    kept = pkg / "texts" / "az-mfa-trilateral-statement-2020.txt"
+    kept.write_text(kept.read_text(encoding="utf-8").replace("ceasefire", "truce"), encoding="utf-8")
+    line = line_of(pkg, "sources", "source_id", lambda v: v == "az-mfa-trilateral-statement-2020")
+    problems, res = found(pkg)
+    only(problems, ("texts/az-mfa-trilateral-statement-2020.txt", None, None, "sha256"), (data("sources"), line, "sha256", "text"))
+    out = io.StringIO()
+    report(res, out)
+    assert out.getvalue().splitlines()[1].startswith("texts/az-mfa-trilateral-statement-2020.txt: the kept text is not the one")
+    assert sum("NOT CHECKED: quotes from 'az-mfa-trilateral-statement-2020'" in n for n in res.notes) == 1
+
+
+# ------------------------------------------------------------------ rules follow the conventions, on every table
+def add_copy_of_figures(pkg):
+    """A new resource figures_copy: a copy of figures, with its own data file and the same schema."""
+    shutil.copy(pkg / "data" / "figures.csv", pkg / "data" / "figures_copy.csv")
+    def add(dp):
+        r = dict(next(r for r in dp["resources"] if r["name"] == "figures"))
+        dp["resources"].append({**r, "name": "figures_copy", "path": "data/figures_copy.csv", "title": "A copy of figures"})
+    edit_descriptor(pkg, add)
+
+
+def test_a_new_table_gets_the_provenance_rules_from_its_columns(pkg):
+    require_article()
+    add_copy_of_figures(pkg)
+    set_cell(pkg, "figures_copy", 3, "locator", "p999")
+    set_cell(pkg, "figures_copy", 3, "quote", "an invented sentence about the ceasefire lines")
+    set_cell(pkg, "figures_copy", 4, "quote", "another invented sentence about the ceasefire")
+    set_cell(pkg, "figures_copy", 5, "value_as_stated", "twelve thousand")
+    problems, res = found(pkg)
+    only(problems, (data("figures_copy"), 3, "locator", "locator"), (data("figures_copy"), 4, "quote", "quote"),
+         *[(data("figures_copy"), line, "value_as_stated", "as-stated") for line in (3, 4, 5)])  # no longer in its row's quote
+    assert res.exit_code == 1
+    assert "quotes against the article text" in res.ran["data/figures_copy.csv"]
+
+
+def test_the_closing_line_says_what_ran_on_each_table(pkg, tmp_path, monkeypatch):
+    content = raw(pkg, "memberships").split(b"\n")
+    content[5] = b'a,"b"c,' + content[5]
+    put(pkg, "memberships", b"\n".join(content))
+    monkeypatch.setenv("IFIMES_SOURCE_TEXT", str(tmp_path / "absent.txt"))
+    monkeypatch.delenv("CI", raising=False)
+    _, res = found(pkg)
+    out = io.StringIO()
+    report(res, out)
+    last = out.getvalue().splitlines()[-1]
+    others = sum(done[0] == "clean CSV" for done in res.ran.values()) 
+    assert f"clean CSV + Table Schema + rules, on {others} tables" in last and "clean CSV up to where reading stopped on data/memberships.csv" in last
+    assert "quotes against the article text" not in last.replace("quotes not checked against the article text", "")
+    assert "generated files not checked" in last
+
+
+def test_a_schema_column_named_like_a_convention_that_no_rule_covers(pkg):
+    p = pkg / "schemas" / "figures.schema.json"
+    s = json.loads(p.read_text())
+    s["fields"].append({"name": "period_end", "type": "date"})
+    p.write_text(json.dumps(s))
+    write(pkg, "figures", [r + (["period_end"] if i == 0 else [""]) for i, r in enumerate(read(pkg, "figures"))])
+    assert ("schemas/figures.schema.json", None, "period_end", "convention") in found(pkg)[0]
+
+
+# ------------------------------------------------------------------ generated files: stale is a problem
+@pytest.fixture
+def checkout(pkg):
+    """The package copy with the files generated from it, as a checkout of the repository has them."""
+    for rel in ["README.md", "CITATION.cff", ".zenodo.json", "CHANGELOG.md", "docs", "vendor"]:
+        (shutil.copytree if (REPO / rel).is_dir() else shutil.copy2)(REPO / rel, pkg / rel)
+    return pkg
+
+
+def test_a_stale_citation_version_is_reported_with_the_fact_that_differs(checkout):
+    cff = checkout / "CITATION.cff"
+    text = cff.read_text(encoding="utf-8")
+    version = json.loads((checkout / "datapackage.json").read_text())["version"]
+    cff.write_text(text.replace(f"version: {version}", "version: 0.0.1"), encoding="utf-8")
+    line = text[:text.index(f"version: {version}")].count("\n") + 1
+    problems, res = found(checkout)
+    only(problems, ("CITATION.cff", line, None, "stale"))
+    message = next(p.message for p in res.problems if p.file == "CITATION.cff")
+    assert "version: 0.0.1" in message and f"version: {version}" in message and "./dp docs" in message
+
+
+def test_a_stale_schema_and_descriptor_boilerplate_are_reported(checkout):
+    p = checkout / "schemas" / "events.schema.json"
+    s = json.loads(p.read_text())
+    next(f for f in s["fields"] if f["name"] == "quote")["description"] = "A quote."
+    p.write_text(json.dumps(s, indent=2) + "\n")
+    problems, res = found(checkout)
+    stale = {p.file: p for p in res.problems if p.kind == "stale"}
+    assert set(stale) == {"schemas/events.schema.json", "docs/codebook.md"} and {p[3] for p in problems} == {"stale"}
+    assert "A quote." in stale["schemas/events.schema.json"].message and "./dp schemas" in stale["schemas/events.schema.json"].message
+    assert "A quote." in stale["docs/codebook.md"].message and "./dp docs" in stale["docs/codebook.md"].message
 
 
 # ------------------------------------------------------------------ structure: never a crash, never a shifted row
@@ -238,9 +349,52 @@ def test_invisible_character_end_to_end(pkg):
     only(found(pkg)[0], (data("parties"), 4, "note", "control"))
 
 
-@pytest.mark.parametrize("char", ["\u202e", "\u200b", "\u2066", "\x07", "\t", "\u2028", "\ufeff", "\x1b"])
+INVISIBLE = ["\u202e", "\u200b", "\u2066", "\x07", "\t", "\u2028", "\u2029", "\ufeff", "\x1b", "\x85",
+             "\u2060", "\u2061", "\u2062", "\u2063", "\u2064",        # word joiner and the invisible operators
+             "\u061c", "\u00ad", "\U000e0041", "\U000e007f", "\U000e0001",  # Arabic letter mark, soft hyphen, tag characters
+             "\ufe0f", "\ufe00", "\U000e0100", "\u180b",                 # variation selectors
+             "\u3164", "\u115f", "\u1160", "\uffa0",                     # Hangul fillers
+             "\ue000", "\U000f0000", "\U0010fffd",                        # private use
+             "\ufdd0", "\ufffe", "\U0001ffff", "\u0378"]                  # noncharacters, unassigned
+
+
+@pytest.mark.parametrize("char", INVISIBLE, ids=[f"U+{ord(c):04X}" for c in INVISIBLE])
 def test_invisible_and_control_characters(tmp_path, char):
     assert reader_problems(tmp_path, f"a{char}b") == {(3, "note", "control")}
+
+
+def test_a_lone_surrogate_is_invisible_too():
+    from ifimes_karabakh.csvread import invisible
+    assert invisible("a\ud800b") == "\ud800" and invisible("\udfff") == "\udfff"
+    assert invisible("𝐀 𓀀 😀 𠀀") is None and invisible("a\U000e0041") == "\U000e0041"  # letters above U+FFFF pass; tags do not
+
+
+@pytest.mark.parametrize("text", ["Ստեփանակերտ (Stepanakert)", "Şuşa, Kəlbəcər, Ağdam, İrəvan", "Степанакерт, Нагорный Карабах",
+                                  "“the war” – ended … 9 November 2020 № 5 ‘a’ «b»", "Géorgie, Türkiye, Œ", "a\u00a0b", "日本語"])
+def test_real_text_is_not_invisible(tmp_path, text):
+    assert reader_problems(tmp_path, text) == set()
+
+
+def test_the_invisible_table_is_what_this_pythons_unicode_gives():
+    """invisible_table.py is generated (python -m ifimes_karabakh.invisible); it must not go stale."""
+    from ifimes_karabakh import invisible, invisible_table
+    assert invisible_table.INVISIBLE_RANGES == invisible.compute()
+
+
+def test_a_header_cell_is_checked_as_text(tmp_path):
+    import csv as csv_module
+    path = tmp_path / "t.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv_module.writer(fh, lineterminator="\n").writerows([["id", "no\nte", "x\u200by"], ["a", "fine", ""]])
+    problems = {(p.row, p.column, p.kind) for p in read_table(path, "t.csv", ["id", "no\nte", "x\u200by"]).problems}
+    assert problems == {(1, "no\nte", "control"), (1, "x\u200by", "control")}
+
+
+def test_blank_line_says_so(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"id,note\na,fine\n\nb,also\n")
+    (p,) = read_table(path, "t.csv", ["id", "note"]).problems
+    assert (p.row, p.column, p.kind) == (3, None, "structure") and p.message.startswith("blank line")
 
 
 @pytest.mark.parametrize("value", [" Armenia", "Armenia ", "Armenia\u00a0"])
@@ -427,6 +581,16 @@ def test_csv_not_listed(pkg):
     only(found(pkg)[0], ("data/figures_old.csv", None, None, "files"))
 
 
+def test_csv_not_listed_in_any_case_or_subfolder(pkg):
+    (pkg / "data" / "old").mkdir()
+    shutil.copy(pkg / "data" / "figures.csv", pkg / "data" / "old" / "figures.csv")
+    shutil.copy(pkg / "data" / "figures.csv", pkg / "data" / "FIGURES.CSV")
+    shutil.copy(pkg / "data" / "figures.csv", pkg / "data" / "old" / "Figures.Csv")
+    (pkg / "data" / "notes.txt").write_text("not a table")
+    only(found(pkg)[0], ("data/old/figures.csv", None, None, "files"), ("data/FIGURES.CSV", None, None, "files"),
+         ("data/old/Figures.Csv", None, None, "files"))
+
+
 def test_listed_file_missing(pkg):
     (pkg / "data" / "provisions.csv").unlink()
     problems, res = found(pkg)
@@ -518,3 +682,15 @@ def test_command_line_exit_code_and_no_traceback(pkg):
     p = subprocess.run([sys.executable, "-m", "ifimes_karabakh", "validate", str(pkg)], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert p.returncode == 1 and "data/parties.csv:2:kind" in p.stdout
     assert p.stderr == ""
+
+
+def test_the_closing_line_does_not_claim_quote_checks_a_table_skipped(pkg):
+    require_article()
+    rows = read(pkg, "figures")
+    rows[0][rows[0].index("quote")] = "quotation"
+    write(pkg, "figures", rows)
+    _, res = found(pkg)
+    assert res.ran["data/figures.csv"][-1].startswith("quotes against the article text (") and "skipped" in res.ran["data/figures.csv"][-1]
+    out = io.StringIO()
+    report(res, out)
+    assert "on data/figures.csv" in out.getvalue().splitlines()[-1]
