@@ -619,7 +619,7 @@ def test_a_sound_schema_at_every_boundary_says_nothing():
 
 
 def test_every_resource_file_problem_with_its_place_and_message():
-    sound = {"$schema": "x", "type": "table", "format": "CSV", "mediatype": "text/csv", "encoding": "UTF8", "scheme": "file",
+    sound = {"$schema": "x", "hash": "sha256:" + "0a" * 32, "type": "table", "format": "CSV", "mediatype": "text/csv", "encoding": "UTF8", "scheme": "file",
              "dialect": {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "header": True, "lineTerminator": "\n",
                          "skipInitialSpace": False, "headerRows": [1], "commentRows": [], "csvddfVersion": "1.2",
                          "caseSensitiveHeader": True, "headerJoin": " ", "$schema": "y"}}
@@ -637,9 +637,9 @@ def test_every_resource_file_problem_with_its_place_and_message():
         ("innerpath", "a file inside an archive " + refused.format("'a'")),
         ("extrapaths", "more files joined to the first " + refused.format("'[]'")),
         ("scheme", "another way to reach the file " + refused.format("'http'")),
-        ("hash", "a checksum of the file " + refused.format("'h'")),
         ("bytes", "the file's size " + refused.format("'1'")),
         ("stats", "the file's checksum, size or row count " + refused.format("'{}'")),
+        ("hash", "a checksum this validator does not check (found 'h'; expected 'sha256:' and 64 lowercase hex digits, as ./dp schemas writes it)"),
         ("title", "expected text (found '1')"),
         ("description", "expected text (found '2')"),
         ("type", "not what this validator reads (found 'tabular'; expected 'table')"),
