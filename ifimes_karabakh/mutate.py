@@ -33,6 +33,34 @@ EQUIVALENT = {
      "long = ok & (s.str.len() > 18)  # a text of 18 characters or fewer always fits: check the others exactly",
      "long = ok & (s.str.len() >= 18)  # a text of 18 characters or fewer always fits: check the others exactly"):
         "texts of exactly 18 characters are then checked exactly too, which gives the answer the shortcut gives",
+    ("tableschema",
+     "ok = [seen[v] if v in seen else seen.setdefault(v, finite_number(v) is not None) for v in s.tolist()]",
+     "ok = [seen[v] if (v in seen) and False else seen.setdefault(v, finite_number(v) is not None) for v in s.tolist()]"):
+        "the cache only saves reading a repeated text again; read again, it gives the same answer",
+    ("tableschema",
+     "return pd.Series(ok, index=s.index, dtype=bool) | ~_present(s)",
+     "return pd.Series(ok, index=s.index, dtype=None) | ~_present(s)"):
+        "a list of Python booleans is read as dtype bool anyway (an empty column gives an empty result either way)",
+    ("tableschema",
+     "return pd.Series(ok, index=s.index, dtype=bool) | ~_present(s)",
+     "return pd.Series(ok, index=s.index, ) | ~_present(s)"):
+        "a list of Python booleans is read as dtype bool anyway (an empty column gives an empty result either way)",
+    ("tableschema",
+     'c, t = field.get("constraints", {}), field.get("type", "string")',
+     'c, t = field.get("constraints", {}), field.get("type", None)'):
+        "t is only looked up in TYPES and compared with integer and number: no default that is none of them changes a check",
+    ("tableschema",
+     'c, t = field.get("constraints", {}), field.get("type", "string")',
+     'c, t = field.get("constraints", {}), field.get("type", )'):
+        "t is only looked up in TYPES and compared with integer and number: no default that is none of them changes a check",
+    ("tableschema",
+     'c, t = field.get("constraints", {}), field.get("type", "string")',
+     'c, t = field.get("constraints", {}), field.get("type", "XXstringXX")'):
+        "t is only looked up in TYPES and compared with integer and number: no default that is none of them changes a check",
+    ("tableschema",
+     'c, t = field.get("constraints", {}), field.get("type", "string")',
+     'c, t = field.get("constraints", {}), field.get("type", "STRING")'):
+        "t is only looked up in TYPES and compared with integer and number: no default that is none of them changes a check",
     ("descriptor",
      'm = _LONE_ESCAPE.search(s_and_end[0], s_and_end[1]) if getattr(e, "in_key", False) else None',
      'm = _LONE_ESCAPE.search(s_and_end[0], s_and_end[1]) if getattr(e, "in_key", None) else None'):

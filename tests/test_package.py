@@ -327,3 +327,10 @@ def test_a_date_is_read_as_yyyy_mm_dd_whatever_the_first_cell_looks_like():
     schema = {"fields": [{"name": "d", "type": "date"}]}
     wrong = "value of the wrong type: not a real calendar date (expected YYYY-MM-DD)"
     assert schema_failures(schema, {"d": ["31/12/2020", "2020-02-29", "2020-12-31"]}) == {("d", 0, wrong)}
+
+
+def test_field_checks_of_a_plain_field_have_no_key_check():
+    from ifimes_karabakh.tableschema import field_checks
+    assert [c.name for c in field_checks({"name": "a"})] == []
+    assert [c.name for c in field_checks({"name": "a"}, key=True)] == ["primary-key"]
+    assert [c.name for c in field_checks({"name": "a", "type": "integer", "constraints": {"required": True, "minimum": 0}})] == ["required", "type", "range"]
