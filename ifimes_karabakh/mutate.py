@@ -61,6 +61,10 @@ EQUIVALENT = {
      'c, t = field.get("constraints", {}), field.get("type", "string")',
      'c, t = field.get("constraints", {}), field.get("type", "STRING")'):
         "t is only looked up in TYPES and compared with integer and number: no default that is none of them changes a check",
+    ("tableschema",
+     'lo, hi = c.get("minLength", 0), c.get("maxLength", float("inf"))',
+     'lo, hi = c.get("minLength", 0), c.get("maxLength", float("INF"))'):
+        'float() reads "INF" as infinity too',
     ("descriptor",
      'm = _LONE_ESCAPE.search(s_and_end[0], s_and_end[1]) if getattr(e, "in_key", False) else None',
      'm = _LONE_ESCAPE.search(s_and_end[0], s_and_end[1]) if getattr(e, "in_key", None) else None'):

@@ -334,3 +334,12 @@ def test_field_checks_of_a_plain_field_have_no_key_check():
     assert [c.name for c in field_checks({"name": "a"})] == []
     assert [c.name for c in field_checks({"name": "a"}, key=True)] == ["primary-key"]
     assert [c.name for c in field_checks({"name": "a", "type": "integer", "constraints": {"required": True, "minimum": 0}})] == ["required", "type", "range"]
+    every = {"name": "a", "type": "number", "constraints": {"required": True, "enum": ["1"], "pattern": "1", "minLength": 1,
+                                                            "maxLength": 1, "minimum": 0, "maximum": 1, "unique": True}}
+    assert [c.name for c in field_checks(every)] == ["required", "type", "enum", "pattern", "length", "range", "unique"]
+
+
+def test_a_long_pattern_is_cut_to_120_characters_in_the_message():
+    pattern = "a" * 121
+    got = schema_failures({"fields": [{"name": "p", "constraints": {"pattern": pattern}}]}, {"p": ["b"]})
+    assert got == {("p", 0, f"value does not match the pattern (expected '{'a' * 120}…')")}
