@@ -192,11 +192,17 @@ def run(modules, max_children: int = 2) -> int:
     shutil.rmtree(REPO / "mutants", ignore_errors=True)
     started = time.monotonic()
     names = [f"{PACKAGE}.{m}.*" for m in modules]
-    proc = subprocess.run([str(mutmut), "run", "--max-children", str(max_children), *names],
-                          cwd=REPO, env=_source_text_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    # mutmut's progress line is redrawn in place: kept in mutants/mutmut-run.log, not on the screen
+    log = REPO / "mutants" / "mutmut-run.log"
+    log.parent.mkdir(exist_ok=True)
+    with open(log, "w", encoding="utf-8") as fh:
+        proc = subprocess.run([str(mutmut), "run", "--max-children", str(max_children), *names],
+                              cwd=REPO, env=_source_text_env(), stdout=fh, stderr=subprocess.STDOUT)
     seconds = time.monotonic() - started
-    if proc.returncode != 0:
-        print(f"ifimes_karabakh mutate: mutmut failed (exit {proc.returncode}):\n{proc.stderr[-3000:]}", file=sys.stderr)
+    if proc.returncode != 0:  # e.g. a test fails without any mutation: mutmut needs a green suite
+        tail = log.read_text(encoding="utf-8", errors="replace").replace("\r", "\n").splitlines()[-25:]
+        print(f"ifimes_karabakh mutate: mutmut failed (exit {proc.returncode}); the end of {log.relative_to(REPO)}:", file=sys.stderr)
+        print("\n".join(tail), file=sys.stderr)
         return 2
     res = results(modules)
     report(res)
