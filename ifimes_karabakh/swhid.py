@@ -24,16 +24,22 @@ def _object(kind: str, body: bytes) -> bytes:
     return hashlib.sha1(f"{kind} {len(body)}\0".encode() + body).digest()
 
 
-def tree_id(folder: Path) -> str:
-    """The git tree ID of a folder of regular files (no subfolders, no links)."""
+def tree_id(folder: Path, known: dict | None = None) -> str:
+    """The git tree ID of a folder of regular files (no subfolders, no links); known: file name ->
+    its git object ID where the bytes were already read (the Dataset's tables), so that no file is
+    read twice."""
+    known = known or {}
     entries = []
     for p in sorted(Path(folder).iterdir(), key=lambda p: p.name.encode()):
         if p.is_symlink() or not p.is_file():
             raise SwhidError(f"{DATA}/{p.name} is not a regular file: the data folder holds only files")
         mode = b"100755" if os.access(p, os.X_OK) and p.stat().st_mode & 0o111 else b"100644"
-        entries.append(mode + b" " + p.name.encode() + b"\0" + _object("blob", p.read_bytes()))
+        blob = bytes.fromhex(known[p.name]) if p.name in known else _object("blob", p.read_bytes())
+        entries.append(mode + b" " + p.name.encode() + b"\0" + blob)
     return _object("tree", b"".join(entries)).hex()
 
 
-def data_swhid(root) -> str:
-    return f"swh:1:dir:{tree_id(Path(root) / DATA)}"
+def data_swhid(root, blobs: dict | None = None) -> str:
+    """swh:1:dir:<tree of data/>; blobs: path relative to root -> git object ID, as a Dataset read them."""
+    known = {rel.split("/", 1)[1]: b for rel, b in (blobs or {}).items() if rel.startswith(DATA + "/") and rel.count("/") == 1}
+    return f"swh:1:dir:{tree_id(Path(root) / DATA, known)}"
