@@ -72,6 +72,7 @@ class Table:
     complete: bool = False                      # False: not read to the end (or not at all), or its rows not kept
     why: str = "could not be read to the end"   # why the rows are not checked, when not complete
     sha256: str = ""                            # of the file's bytes, once read to the end (datapackage.json's `hash`)
+    git_blob: str = ""                          # git's object ID of the file's bytes, likewise (the data's SWHID)
 
 
 def read_table(path: Path, rel: str, fields: list) -> Table:
@@ -92,14 +93,14 @@ def read_table(path: Path, rel: str, fields: list) -> Table:
         if size == 0:
             out.append(Problem(rel, None, None, "structure", "file is empty (expected a header row and data rows)"))
             return t
-        lines = _Lines(fh, rel, out)
+        lines = _Lines(fh, rel, out, size)
         # csv's own limit (131,072 by default) must not pre-empt ours: a cell over MAX_CELL_CHARS gets
         # its located message below; a quoted cell that runs over many lines still ends at this limit
         limit = csv.field_size_limit(MAX_LINE_BYTES)
         try:
             _parse(csv.reader(lines, strict=True), lines, t, fields)
             if t.complete:
-                t.sha256 = lines.digest.hexdigest()
+                t.sha256, t.git_blob = lines.digest.hexdigest(), lines.blob.hexdigest()
         except csv.Error as e:
             out.append(Problem(rel, lines.n, None, "structure", f"CSV cannot be parsed here ({e}); the table is not read past this line"))
         except _Stop:
@@ -116,12 +117,13 @@ class _Stop(Exception):
 class _Lines:
     """The file's physical lines as text, for csv.reader; byte-level problems reported as they come."""
 
-    def __init__(self, fh, rel, out):
+    def __init__(self, fh, rel, out, size=0):
         self.fh, self.rel, self.out = fh, rel, out
         self.n = 0                  # physical line number of the last line handed out
         self.replaced = {}          # line -> (kind, message) for lines where REPLACED stands in
         self.crlf = 0
         self.digest = hashlib.sha256()  # the bytes as read, so that the file's hash needs no second read
+        self.blob = hashlib.sha1(b"blob %d\0" % size)  # git's object ID of the file (swhid.py), likewise
 
     def __iter__(self):
         return self
@@ -131,6 +133,7 @@ class _Lines:
         if not raw:
             raise StopIteration
         self.digest.update(raw)
+        self.blob.update(raw)
         self.n += 1
         if self.n > MAX_LINES:
             self.out.append(Problem(self.rel, self.n, None, "limit", f"more than {MAX_LINES:,} lines; the table is not read past this line"))

@@ -34,6 +34,7 @@ class Dataset:
     article: Article | None = None                 # None where the text is not beside the repository
     texts: dict = field(default_factory=dict)      # source_id -> Article: the documents kept in texts/
     hashes: dict = field(default_factory=dict)     # resource name -> SHA-256 of its CSV's bytes, as read
+    blobs: dict = field(default_factory=dict)      # resource path -> git's object ID of its CSV's bytes, as read
 
     @property
     def root(self) -> Path:
@@ -91,6 +92,7 @@ class Dataset:
             if t.complete:
                 ds.tables[r.name] = t.frame
                 ds.hashes[r.name] = t.sha256
+                ds.blobs[r.path] = t.git_blob
             else:
                 complete = False
         if with_article and source_path().is_file():

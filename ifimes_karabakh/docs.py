@@ -170,7 +170,7 @@ SWHID_WHAT = "the data folder data/ of this version: git's tree ID of data/ (git
 def citation_block(pkg, archive=False):
     """APA, BibTeX and how to cite a row; in the README (not the archive) also where the metadata files come from."""
     v, title, year, d, who = pkg.version, pkg.descriptor["title"], released(pkg)[:4], doi(pkg), author(pkg)
-    swh = data_swhid(pkg.root)
+    swh = data_swhid(pkg)
     key = re.sub(r"[^A-Za-z0-9_]", "_", f"{pkg.name}_{v}")
     where = "datapackage.json: "
     return "\n".join([
@@ -389,7 +389,7 @@ def citation_cff(pkg):
         "date-released": released(pkg),
         "authors": [{"name": author(pkg)}],  # an entity: `name` alone (a person has family-names)
         **({"doi": d} if d else {}),
-        "identifiers": [{"type": "swh", "value": data_swhid(pkg.root), "description": SWHID_WHAT}],
+        "identifiers": [{"type": "swh", "value": data_swhid(pkg), "description": SWHID_WHAT}],
         **({"repository-code": dp["homepage"]} if dp.get("homepage") else {}),
         "license": dp["licenses"][0]["name"],
         "keywords": dp.get("keywords", []),
@@ -413,7 +413,7 @@ def zenodo(pkg) -> dict:
     dp, art = pkg.descriptor, article(pkg)
     related = [{"identifier": art["url"], "relation": "isDerivedFrom", "resource_type": "publication-article"}]
     related += [{"identifier": s["path"], "relation": "references"} for s in other_sources(pkg)]
-    related.append({"identifier": data_swhid(pkg.root), "relation": "hasPart", "scheme": "swh"})  # the exact data: SWHID_WHAT
+    related.append({"identifier": data_swhid(pkg), "relation": "hasPart", "scheme": "swh"})  # the exact data: SWHID_WHAT
     return {
         "upload_type": "dataset",
         "title": dp["title"],
@@ -450,7 +450,7 @@ def jsonld(pkg, base_url: str | None = None) -> dict:
         "isBasedOn": [{"@type": "Article", "name": art["title"], "url": art["url"], "datePublished": art["date"],
                        "publisher": {"@type": "Organization", "name": art["publisher"]}}],
         "citation": [{"@type": "CreativeWork", "name": s.get("title", s["path"]), "url": s["path"]} for s in other_sources(pkg)],
-        "identifier": [{"@type": "PropertyValue", "propertyID": "swh", "value": data_swhid(pkg.root), "description": SWHID_WHAT}],
+        "identifier": [{"@type": "PropertyValue", "propertyID": "swh", "value": data_swhid(pkg), "description": SWHID_WHAT}],
     }
     if d:
         out["sameAs"] = f"https://doi.org/{d}"

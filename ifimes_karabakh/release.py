@@ -279,6 +279,15 @@ def recorded_commit(changelog: str, version: str):
     return changelog_entries(changelog).get(version, ("", None))[1]
 
 
+def swhid_problems(ds) -> list:
+    """The Software Heritage ID of data/ that the citation files record is git's tree of data/ in
+    the commit the release is built from: data/ holds in git exactly the files that ship."""
+    from .swhid import data_swhid
+    tree = git(ds.root, "rev-parse", "HEAD:data").decode().strip()
+    ours = data_swhid(ds)
+    return [] if ours == f"swh:1:dir:{tree}" else [f"data/: git's tree is {tree}, but the files that ship make {ours} (commit only the package's files in data/)"]
+
+
 def change_record_problems(ds) -> list:
     """data/changes.csv must be the record that `./dp changes --write` writes now, and the
     CHANGELOG must name every change in it (changes.py); each problem one line."""
@@ -331,11 +340,13 @@ def build(root=REPO, out=None, other_commit=False, warn=None) -> list:
         ds = Dataset.load(root)
     except DatasetError as e:
         raise ReleaseError(f"the package cannot be read cleanly (run ./dp validate):\n{e}") from None
-    stale = stale_generated(ds) + change_record_problems(ds)
+    # the change record is checked against the releases' recorded commits: not for files that are
+    # declared not to be the recorded release (--other-commit; the warning says so)
+    stale = stale_generated(ds) + ([] if other else change_record_problems(ds)) + swhid_problems(ds)
     if stale:
         raise ReleaseError("generated files are stale or disagree, and would ship so: " + "; ".join(stale))
     if other:
-        (warn or (lambda line: print(line, file=sys.stderr)))(f"WARNING: {other}. Built anyway (--other-commit): these files are NOT release {ds.version}.")
+        (warn or (lambda line: print(line, file=sys.stderr)))(f"WARNING: {other}. Built anyway (--other-commit), without checking the change record against it: these files are NOT release {ds.version}.")
     contents = read_members(root, rels)
     contents["README.md"] = contents.pop(ARCHIVE_README)
     with tempfile.TemporaryDirectory(prefix="ifimes-release-") as tmp:

@@ -388,6 +388,16 @@ class Site:
         recorded = [v for v, (_, commit) in changelog_entries((self.pkg.root / CHANGELOG).read_text(encoding="utf-8")).items() if commit]
         return recorded[-1] if recorded else ""
 
+    def changes_page(self, t) -> str:
+        """The change record as counts by version, table and kind (a page of every change would
+        pass the page limit): each change stands on the page of its row, and all in the CSV."""
+        counts = Counter((c["version"], c["table"], c["kind"], bool(c["row_id"])) for c in t.rows)
+        versions = sorted({v for v, *_ in counts}, key=lambda v: tuple(int(x) for x in v.split(".") if x.isdigit()), reverse=True)
+        table = [{"version": v, "table": name, "exists": name in self.tables, "counts": [(k, counts[(v, name, k, True)], counts[(v, name, k, False)]) for k in t.cats["kind"]]}
+                 for v in versions for name in sorted({n for vv, n, *_ in counts if vv == v})]
+        return self.render("changes.html", "../", title=f"{t.name} – {self.short}", t=t, rows=table, n=len(t.rows),
+                           kinds=list(t.cats["kind"]), has_changelog=self.has_changelog)
+
     def removed_rows(self, t) -> list:
         """The keys of t that a release removed or renamed away and that no row holds now, each with
         its page (removed_page): [{key, kind, version, href}]."""
@@ -642,6 +652,8 @@ class Site:
 
     def table_page(self, t) -> str:
         root = "../"
+        if t.name == CHANGES:  # a row per changed value: the counts here, each change on its row's page
+            return self.changes_page(t)
         shown, dates = set(t.default_columns(self.tables)), set(t.dates())
         columns = []
         for i, f in enumerate(t.fields):

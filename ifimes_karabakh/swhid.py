@@ -24,16 +24,33 @@ def _object(kind: str, body: bytes) -> bytes:
     return hashlib.sha1(f"{kind} {len(body)}\0".encode() + body).digest()
 
 
-def tree_id(folder: Path) -> str:
-    """The git tree ID of a folder of regular files (no subfolders, no links)."""
+def tree_id(folder: Path, known: dict | None = None, names=None) -> str:
+    """The git tree ID of a folder of regular files (no subfolders, no links); names: only these
+    files of it (default: all); known: file name -> its git object ID where the bytes were already
+    read (the Dataset's tables), so that no file is read twice."""
+    known = known or {}
     entries = []
-    for p in sorted(Path(folder).iterdir(), key=lambda p: p.name.encode()):
+    files = [Path(folder) / n for n in names] if names is not None else list(Path(folder).iterdir())
+    for p in sorted(files, key=lambda p: p.name.encode()):
         if p.is_symlink() or not p.is_file():
             raise SwhidError(f"{DATA}/{p.name} is not a regular file: the data folder holds only files")
         mode = b"100755" if os.access(p, os.X_OK) and p.stat().st_mode & 0o111 else b"100644"
-        entries.append(mode + b" " + p.name.encode() + b"\0" + _object("blob", p.read_bytes()))
+        blob = bytes.fromhex(known[p.name]) if p.name in known else _object("blob", p.read_bytes())
+        entries.append(mode + b" " + p.name.encode() + b"\0" + blob)
     return _object("tree", b"".join(entries)).hex()
 
 
-def data_swhid(root) -> str:
-    return f"swh:1:dir:{tree_id(Path(root) / DATA)}"
+def shipped(pkg) -> list:
+    """The files of data/ that the package lists (its tables and other resources), by name: what a
+    release ships of data/, and what git's tree of data/ holds when nothing else is committed there."""
+    paths = [r.path for r in pkg.resources] + [f.path for f in getattr(pkg, "files", [])]
+    return sorted({p.split("/", 1)[1] for p in paths if p.startswith(DATA + "/") and p.count("/") == 1})
+
+
+def data_swhid(ds) -> str:
+    """swh:1:dir:<git tree of the data/ files that ship>, from a Dataset (its tables' object IDs as
+    it read them) or a Package."""
+    pkg = getattr(ds, "package", ds)
+    blobs = getattr(ds, "blobs", {})
+    known = {rel.split("/", 1)[1]: b for rel, b in blobs.items() if rel.startswith(DATA + "/") and rel.count("/") == 1}
+    return f"swh:1:dir:{tree_id(Path(pkg.root) / DATA, known, shipped(pkg))}"

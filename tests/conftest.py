@@ -1,4 +1,5 @@
 """Shared fixtures: a copy of the package to damage, CSV editing helpers, and the article."""
+import json
 import os
 import shutil
 from pathlib import Path
@@ -12,10 +13,17 @@ from ifimes_karabakh.validate import validate
 PACKAGE_PARTS = ["datapackage.json", "data", "schemas", "texts"]
 
 
-def copy_package(dest: Path) -> Path:
+def copy_package(dest: Path, hashes=False) -> Path:
+    """A copy of the package; without the resources' `hash` unless asked, so that a test sees the
+    damage it makes to a file and not also the hash it breaks (tests/test_readers.py tests hashes)."""
     dest.mkdir(parents=True, exist_ok=True)
     for part in PACKAGE_PARTS:
         (shutil.copytree if (REPO / part).is_dir() else shutil.copy2)(REPO / part, dest / part)
+    if not hashes:
+        dp = json.loads((dest / "datapackage.json").read_text(encoding="utf-8"))
+        for r in dp["resources"]:
+            r.pop("hash", None)
+        (dest / "datapackage.json").write_text(json.dumps(dp, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return dest
 
 

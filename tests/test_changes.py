@@ -190,17 +190,22 @@ def test_the_command_prints_the_changes_as_csv(capsys):
 
 
 # ------------------------------------------------------------------ the data folder's Software Heritage ID
-def test_the_data_swhid_is_git_s_own_tree_id(tmp_path):
+def test_the_data_swhid_is_git_s_own_tree_id_of_the_files_that_ship(tmp_path):
+    from types import SimpleNamespace
     from ifimes_karabakh.swhid import SwhidError, data_swhid
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "b.csv").write_bytes(b"id\nb\n")
     (tmp_path / "data" / "a.csv").write_bytes(b"id\na\n")
+    pkg = SimpleNamespace(root=tmp_path, resources=[SimpleNamespace(path="data/a.csv"), SimpleNamespace(path="data/b.csv")], files=[])
     git(tmp_path, "init", "-q")
     git(tmp_path, "add", "data")
     tree = subprocess.run(["git", "-C", str(tmp_path), "write-tree", "--prefix=data/"], capture_output=True, text=True).stdout.strip()
-    assert data_swhid(tmp_path) == f"swh:1:dir:{tree}"
+    assert data_swhid(pkg) == f"swh:1:dir:{tree}"
+    (tmp_path / "data" / ".notes").write_text("not listed, not shipped")
+    assert data_swhid(pkg) == f"swh:1:dir:{tree}"
     (tmp_path / "data" / "a.csv").write_bytes(b"id\na2\n")
-    assert data_swhid(tmp_path) != f"swh:1:dir:{tree}"
-    (tmp_path / "data" / "sub").mkdir()
-    with pytest.raises(SwhidError, match="data/sub is not a regular file"):
-        data_swhid(tmp_path)
+    assert data_swhid(pkg) != f"swh:1:dir:{tree}"
+    (tmp_path / "data" / "a.csv").unlink()
+    (tmp_path / "data" / "a.csv").mkdir()
+    with pytest.raises(SwhidError, match="data/a.csv is not a regular file"):
+        data_swhid(pkg)

@@ -305,7 +305,8 @@ def hostile(tmp_path_factory):
     for r in load_package(pkg).resources:
         rows = read(pkg, r.name)
         head = rows[0]
-        col = next((f for f in site.LABEL_FIELDS if f in head), "note" if "note" in head else head[-1])
+        # the change record's page shows its counts by version and table: the cell goes into `table`
+        col = next((f for f in site.LABEL_FIELDS if f in head), "note" if "note" in head else "table" if r.name == "changes" else head[-1])
         line = next((i for i, row in enumerate(rows[1:], start=1) if row[0] == ARTICLE_ID), 1)
         value = f"{EVIL} in {r.name}"
         rows[line][head.index(col)] = value
@@ -818,3 +819,9 @@ def test_a_removed_row_keeps_a_page_that_says_when_and_links_why(built):
     assert 'href="../../changelog.html#0-6-0---2026-11-30"' in page
     changelog = (built.out / "changelog.html").read_text(encoding="utf-8")
     assert 'id="0-6-0---2026-11-30"' in changelog and changelog.count('id="added"') == 1  # repeated headings get their own ids
+
+
+def test_the_change_record_is_counted_on_its_table_page_and_listed_on_the_rows(built):
+    page = text_of((built.out / "tables" / "changes.html").read_text(encoding="utf-8"))
+    removed = sum(1 for c in csv_rows(REPO, "changes") if c["version"] == "0.6.0" and c["table"] == "provisions" and c["kind"] == "removed" and c["row_id"])
+    assert removed == 1 and "0.6.0 provisions 0 1 0 0" in page  # added, removed, changed, renamed rows of provisions in 0.6.0
