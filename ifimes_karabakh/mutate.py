@@ -65,6 +65,34 @@ EQUIVALENT = {
      'lo, hi = c.get("minLength", 0), c.get("maxLength", float("inf"))',
      'lo, hi = c.get("minLength", 0), c.get("maxLength", float("INF"))'):
         'float() reads "INF" as infinity too',
+    ("tableschema",
+     'return pa.DataFrameSchema({f["name"]: pa.Column(None, checks=field_checks(f, f["name"] in key), required=True, nullable=False)',
+     'return pa.DataFrameSchema({f["name"]: pa.Column(None, checks=field_checks(f, f["name"] in key), required=True, nullable=None)'):
+        'pandera reads nullable as a truth value: None is as false as False',
+    ("tableschema",
+     'return pa.DataFrameSchema({f["name"]: pa.Column(None, checks=field_checks(f, f["name"] in key), required=True, nullable=False)',
+     'return pa.DataFrameSchema({f["name"]: pa.Column(checks=field_checks(f, f["name"] in key), required=True, nullable=False)'):
+        "None is pa.Column's default dtype: the same column",
+    ("tableschema",
+     'return pa.DataFrameSchema({f["name"]: pa.Column(None, checks=field_checks(f, f["name"] in key), required=True, nullable=False)',
+     'return pa.DataFrameSchema({f["name"]: pa.Column(None, checks=field_checks(f, f["name"] in key), nullable=False)'):
+        "True is pa.Column's default for required: the same column",
+    ("tableschema",
+     'return pa.DataFrameSchema({f["name"]: pa.Column(None, checks=field_checks(f, f["name"] in key), required=True, nullable=False)',
+     'return pa.DataFrameSchema({f["name"]: pa.Column(None, checks=field_checks(f, f["name"] in key), required=True, )'):
+        "False is pa.Column's default for nullable: the same column",
+    ("tableschema",
+     'for f in fields}, checks=frame, strict=False, name=name or None)',
+     'for f in fields}, checks=frame, name=name or None)'):
+        "False is pa.DataFrameSchema's default for strict: the same schema",
+    ("tableschema",
+     'def frame_checks(schema: dict, tables: dict | None = None, own: str = "") -> list:',
+     'def frame_checks(schema: dict, tables: dict | None = None, own: str = "XXXX") -> list:'):
+        "own is only a key into tables for a reference to the table itself; no tables mapping has a table named '' or 'XXXX', so without own that reference is skipped either way",
+    ("tableschema",
+     'checks.append(pa.Check(lambda df, pk=pk: ~df.duplicated(pk, keep="first"), name="primary-key", title=pk[0],',
+     'checks.append(pa.Check(lambda df, pk=pk: ~df.duplicated(pk, ), name="primary-key", title=pk[0],'):
+        'keep="first" is DataFrame.duplicated\'s default',
     ("descriptor",
      'm = _LONE_ESCAPE.search(s_and_end[0], s_and_end[1]) if getattr(e, "in_key", False) else None',
      'm = _LONE_ESCAPE.search(s_and_end[0], s_and_end[1]) if getattr(e, "in_key", None) else None'):

@@ -345,3 +345,13 @@ def test_a_long_pattern_is_cut_to_120_characters_in_the_message():
     pattern = "a" * 121
     got = schema_failures({"fields": [{"name": "p", "constraints": {"pattern": pattern}}]}, {"p": ["b"]})
     assert got == {("p", 0, f"value does not match the pattern (expected '{'a' * 120}…')")}
+
+
+def test_a_foreign_key_into_a_table_not_given_leaves_the_next_one_checked():
+    import pandas as pd
+    schema = {"fields": [{"name": "id"}, {"name": "pid"}], "primaryKey": "id",
+              "foreignKeys": [{"fields": "pid", "reference": {"resource": "absent", "fields": "pid"}},
+                              {"fields": "pid", "reference": {"resource": "people", "fields": "pid"}}]}
+    people = pd.DataFrame({"pid": ["p1"]}, dtype=object)
+    got = schema_failures(schema, {"id": ["e1", "e2"], "pid": ["p1", "p9"]}, {"people": people})
+    assert got == {("row", 1, "reference to a row that does not exist (expected a value of people.pid)")}
