@@ -125,20 +125,27 @@ def _source_text_env() -> dict:
     return env
 
 
-def _line_of(source: str, function: str, removed: str) -> int:
+def _line_of(source: str, function: str, diff: list) -> int:
     """The line of the source file that the mutant changed: the first line of the function (or
-    method) named `function` whose text is the diff's removed line; else the function's first line."""
+    method) named `function` (its first decorator, as mutmut's diff starts there) plus the place of
+    the diff's first removed line inside it; 0 if the function is not found."""
     cls, _, name = function.rpartition(".")
+    at, offset = None, 0
+    for d in diff:
+        if d.startswith("@@"):
+            at = int(d.split()[1].lstrip("-").split(",")[0])
+            offset = 0
+        elif at is not None and not d.startswith("+"):
+            if d.startswith("-"):
+                break
+            offset += 1
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.ClassDef) and cls and node.name != cls:
             continue
         for child in (ast.iter_child_nodes(node) if isinstance(node, (ast.Module, ast.ClassDef)) else ()):
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)) and child.name == name:
-                lines = source.splitlines()
-                for i in range(child.lineno - 1, child.end_lineno):
-                    if lines[i].strip() == removed.strip():
-                        return i + 1
-                return child.lineno
+                first = min([child.lineno] + [d.lineno for d in child.decorator_list])
+                return first + (at or 1) - 1 + offset
     return 0
 
 
@@ -171,7 +178,7 @@ def results(modules) -> dict:
             diff = get_diff_for_mutant(mutant, path=path).splitlines()
             removed = next((d[1:] for d in diff if d.startswith("-") and not d.startswith("---")), "")
             added = next((d[1:] for d in diff if d.startswith("+") and not d.startswith("+++")), "")
-            line = _line_of(source, _function_of(mutant), removed)
+            line = _line_of(source, _function_of(mutant), diff)
             survivors.append((f"{path}:{line}", removed.strip(), added.strip(), mutant, status))
         survivors.sort(key=lambda s: int(s[0].rpartition(":")[2]))
         out[module] = {"statuses": statuses, "survivors": survivors}

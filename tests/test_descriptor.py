@@ -819,3 +819,22 @@ def test_load_package_names_every_problem_even_when_the_package_loads(tmp_path):
     assert str(e.value) == "datapackage.json: file is missing"
     tiny(tmp_path)
     assert [r.name for r in descriptor.load_package(tmp_path).resources] == ["t"]
+
+
+def test_too_many_fields_stops_the_schema_with_its_count():
+    out = []
+    fields = [{"name": f"f{i}"} for i in range(MAX_FIELDS + 1)]
+    assert descriptor.check_schema({"fields": fields, "primaryKey": "f0"}, "s.json", out) is False
+    assert [(p.column, p.message) for p in out] == [("fields", f"too many fields (expected at most {MAX_FIELDS:,}) (found '{MAX_FIELDS + 1:,}')")]
+    assert descriptor.check_schema({"fields": fields[:-1], "primaryKey": "f0"}, "s.json", out) is True and len(out) == 1
+
+
+def test_too_many_foreign_keys_with_its_count_and_a_bad_constraints_leaves_later_fields_checked():
+    out = []
+    fks = [{"fields": "a", "reference": {"fields": "a"}}] * (MAX_FOREIGN_KEYS + 1)
+    assert descriptor.check_schema({"fields": [{"name": "a"}], "primaryKey": "a", "foreignKeys": fks}, "s.json", out) is False
+    assert [(p.column, p.message) for p in out] == [("foreignKeys", f"too many foreign keys (expected at most {MAX_FOREIGN_KEYS}) (found '{MAX_FOREIGN_KEYS + 1}')")]
+    out = []
+    fields = [{"name": "a", "constraints": []}, {"name": "b", "type": "geopoint"}]
+    assert descriptor.check_schema({"fields": fields, "primaryKey": "a"}, "s.json", out) is False
+    assert [p.column for p in out] == ["fields[0].constraints", "fields[1].type"]
