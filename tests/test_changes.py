@@ -1,6 +1,7 @@
 """The row-level change record (changes.py): comparison on values by key, the CHANGELOG check, the
 recorded history of this repository, and hostile commits."""
 import csv
+import re
 import json
 import subprocess
 from pathlib import Path
@@ -209,3 +210,19 @@ def test_the_data_swhid_is_git_s_own_tree_id_of_the_files_that_ship(tmp_path):
     (tmp_path / "data" / "a.csv").mkdir()
     with pytest.raises(SwhidError, match="data/a.csv is not a regular file"):
         data_swhid(pkg)
+
+
+def test_each_recorded_data_swhid_is_the_tree_that_release_shipped():
+    """A release's entry that records `swh:1:dir:` records git's tree of data/ at the commit it
+    was built from (and the release's `swh:1:rev:` is that commit)."""
+    checked = 0
+    for version, (entry, commit) in changes.changelog_entries((REPO / "CHANGELOG.md").read_text(encoding="utf-8")).items():
+        recorded = re.findall(r"swh:1:dir:([0-9a-f]{40})", entry)
+        if not recorded or not commit:
+            continue
+        tree = subprocess.run(["git", "-C", str(REPO), "rev-parse", f"{commit}:data"], capture_output=True, text=True).stdout.strip()
+        full = subprocess.run(["git", "-C", str(REPO), "rev-parse", commit], capture_output=True, text=True).stdout.strip()
+        assert recorded == [tree], version
+        assert f"swh:1:rev:{full}" in entry, version
+        checked += 1
+    assert checked >= 1  # 0.7.0 records both

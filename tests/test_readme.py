@@ -529,13 +529,18 @@ def test_no_value_in_readme_codebook_or_archive_readme_makes_an_element(tmp_path
             assert payload in shown_text, (rel, renderer)
 
 
-def test_a_title_holding_a_block_marker_is_written_as_text_and_later_runs_still_work(tmp_path):
+def docs_repo(tmp_path):
+    """A copy of the package with the files ./dp docs writes into: (folder, its datapackage.json, the descriptor)."""
     root = copy_package(tmp_path / "repo")
     for f in ("README.md", "CONTRIBUTING.md", "CHANGELOG.md"):
         shutil.copy(REPO / f, root / f)
     shutil.copytree(REPO / "docs", root / "docs")
     p = root / "datapackage.json"
-    dp = json.loads(p.read_text(encoding="utf-8"))
+    return root, p, json.loads(p.read_text(encoding="utf-8"))
+
+
+def test_a_title_holding_a_block_marker_is_written_as_text_and_later_runs_still_work(tmp_path):
+    root, p, dp = docs_repo(tmp_path)
     dp["resources"][0]["title"] = "Sources <!-- tables:end --> and <!-- cite:start -->"
     p.write_text(json.dumps(dp), encoding="utf-8")
     write(Dataset.load(root), check=False)
@@ -555,12 +560,7 @@ def test_a_generated_block_that_would_hold_a_marker_is_refused():
 
 def test_a_package_title_holding_a_block_marker_is_refused_with_its_place(tmp_path):
     """The README's BibTeX block cannot escape a marker: ./dp docs refuses, naming the field, and writes nothing."""
-    root = copy_package(tmp_path / "repo")
-    for f in ("README.md", "CONTRIBUTING.md", "CHANGELOG.md"):
-        shutil.copy(REPO / f, root / f)
-    shutil.copytree(REPO / "docs", root / "docs")
-    p = root / "datapackage.json"
-    dp = json.loads(p.read_text(encoding="utf-8"))
+    root, p, dp = docs_repo(tmp_path)
     dp["title"] = "A title <!-- cite:end -->"
     p.write_text(json.dumps(dp), encoding="utf-8")
     with pytest.raises(DocsError, match=r"^datapackage\.json: title: holds `<!--`"):
