@@ -394,11 +394,12 @@ def test_the_first_screen_says_what_where_and_how_to_load_one_table():
 
 
 def test_the_test_time_is_stated_alike_in_readme_and_contributing():
-    """Measured for 0.6.0: 46 s warm, 3 min 8 s with the first installs; both files say "about a minute"."""
+    """Measured for 0.7.0 on the idle 2-core machine: 82.6 s in pytest, about 85 s for ./dp test warm;
+    both files give the same figure."""
     first = blocks()[0].code
-    assert "about a minute" in next(ln for ln in first.splitlines() if ln.startswith("./dp test"))
-    assert "runs the suite in about a minute" in (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
-    assert not re.search(r"about \d+ ?(s|seconds)\b", README.read_text(encoding="utf-8") + (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8"))
+    assert "about 85 s warm" in next(ln for ln in first.splitlines() if ln.startswith("./dp test"))
+    assert "runs the suite in about 85 s" in (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert "about a minute" not in README.read_text(encoding="utf-8") + (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
 
 
 # ------------------------------------------------------------------ values escaped for Markdown and HTML
