@@ -825,3 +825,16 @@ def test_the_change_record_is_counted_on_its_table_page_and_listed_on_the_rows(b
     page = text_of((built.out / "tables" / "changes.html").read_text(encoding="utf-8"))
     removed = sum(1 for c in csv_rows(REPO, "changes") if c["version"] == "0.6.0" and c["table"] == "provisions" and c["kind"] == "removed" and c["row_id"])
     assert removed == 1 and "0.6.0 provisions 0 1 0 0" in page  # added, removed, changed, renamed rows of provisions in 0.6.0
+
+
+def test_a_renamed_row_keeps_its_history_under_the_new_key_and_a_page_under_the_old(dataset):
+    s = site.Site(dataset)
+    s.tables["changes"].rows = [
+        {"version": "9.0.0", "table": "claims", "key": "claim_id", "row_id": "new-id", "kind": "renamed", "field": "", "old_value": "old-id", "new_value": "new-id"},
+        {"version": "9.1.0", "table": "claims", "key": "claim_id", "row_id": "new-id", "kind": "changed", "field": "verdict", "old_value": "a", "new_value": "b"},
+        {"version": "9.1.0", "table": "claims", "key": "claim_id", "row_id": "gone-id", "kind": "removed", "field": "", "old_value": "", "new_value": ""},
+        {"version": "9.1.0", "table": "claims", "key": "claim_id", "row_id": "", "kind": "added", "field": "x", "old_value": "", "new_value": ""}]
+    history, gone = s.row_history()
+    assert [(c["kind"], c["version"]) for c in history[("claims", "new-id")]] == [("renamed", "9.0.0"), ("changed", "9.1.0")]
+    assert {k: c["kind"] for k, c in gone.items()} == {("claims", "old-id"): "renamed", ("claims", "gone-id"): "removed"}
+    assert ("claims", "") not in history  # a column's change belongs to no row
