@@ -75,7 +75,10 @@ class Dataset:
     def rows(self, name: str) -> list:
         """The table as dicts of str (every schema field, "" where empty), in file order."""
         df = self.tables[name]
-        return df.to_dict("records")
+        # zip over the columns' lists: the values are str already, so pandas' to_dict("records"),
+        # which boxes every cell one by one, gives the same dicts several times slower
+        columns = list(df.columns)
+        return [dict(zip(columns, values)) for values in zip(*(df[c].tolist() for c in columns))] if columns else [{} for _ in range(len(df))]
 
     @classmethod
     def read(cls, root=REPO, out: list | None = None, with_article=True):

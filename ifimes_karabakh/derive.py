@@ -6,12 +6,14 @@ checks them with the package's own EDTF reader (dates.py): two implementations m
 Usage: python -m ifimes_karabakh dates [--check]
 """
 import csv
+import functools
 import io
 
 from .dataset import Dataset
 from .fields import DERIVED
 
 
+@functools.lru_cache(maxsize=4096)  # the edtf grammar is slow, and the same dates are derived again by every release and check
 def day_bounds(value: str):
     """(first day, last day) of an EDTF value as ISO strings, by the edtf package; ('', '') for ''."""
     if not value:

@@ -44,6 +44,7 @@ needs no change here. Conventions the site relies on, all optional:
 Deterministic: no clocks, no absolute paths, files in sorted order, so two builds are
 byte-identical. No network, no external fonts or scripts. The article's text is never read: pages
 show only the quotes and locators of the tables."""
+import functools
 import hashlib
 import html
 import json
@@ -380,6 +381,7 @@ class Site:
                 history[(c["table"], c["row_id"])].append(c)
         return history, gone
 
+    @functools.cached_property  # read once per build, not once per row page
     def first_recorded(self):
         """The oldest version the change record starts from (the release before its first changes)."""
         if not self.has_changelog:
@@ -904,7 +906,7 @@ class Site:
             badge=self.badge(t, row), anchor=t.anchors[id(row)], file=Path(t.res.path).name, verdict=verdict,
             figs=figs, further=further, further_from=", ".join(lt.name for lt, _, rows in links if rows),
             timelines=self.periods(t, row), pairs=self.pairs_section(t, row, root), rest=rest, points=points, refs=refs,
-            history=self.history.get((t.name, row[t.pk[0]]), []), first_recorded=self.first_recorded(), has_changelog=self.has_changelog)
+            history=self.history.get((t.name, row[t.pk[0]]), []), first_recorded=self.first_recorded, has_changelog=self.has_changelog)
 
     # ---------------------------------------------------------- claims by verdict, codebook
     def verdicts_page(self) -> str:
