@@ -104,7 +104,7 @@ def cmd_mutate(args):
     """Break rules.py, csvread.py, tableschema.py and descriptor.py one change at a time (mutmut)
     and print which changes the tests miss (mutate.py); not part of ./dp test."""
     from .mutate import run
-    return run(args.modules, args.max_children)
+    return run(args.modules, args.max_children, args.resume)
 
 
 def cmd_site(args):
@@ -172,6 +172,7 @@ def main(argv=None):
         if cmd == "mutate":
             p.add_argument("modules", nargs="*", help="rules, csvread, tableschema, descriptor (default: all four)")
             p.add_argument("--max-children", type=int, default=2, help="mutants tested at once (default 2, the machine's cores)")
+            p.add_argument("--resume", action="store_true", help="go on from the run in mutants/: the mutants not checked yet and the unexplained survivors, with today's tests")
     args = ap.parse_args(argv)
     from .descriptor import DescriptorError
     try:

@@ -7,7 +7,11 @@ mutants, how many the tests killed, survived, timed out, the share killed, and e
 file:line with its diff line. It is not part of `./dp test`: it takes many minutes. Each survivor
 is either killed by a new literal-row test or explained as equivalent in EQUIVALENT below (the
 report marks a survivor that is neither, and exits 1 then); `mutmut show NAME` (run in the
-repository) prints a survivor's whole diff."""
+repository) prints a survivor's whole diff.
+
+`./dp mutate --resume [MODULE ...]` goes on from the run in mutants/: it tests the mutants not
+checked yet (a run stopped early) and the unexplained survivors again, with today's tests, and
+keeps every other verdict; a module whose code changed since needs a fresh run."""
 import ast
 import os
 import shutil
@@ -215,22 +219,46 @@ def report(res) -> None:
                   + (f"equivalent: {why}" if why else "NOT EXPLAINED: kill it with a test, or say why it is equivalent"))
 
 
-def run(modules, max_children: int = 2) -> int:
+def pending(modules) -> list:
+    """The mutants of the last run in mutants/ still to test: those not checked yet (a run that
+    was stopped) and the survivors EQUIVALENT does not explain (tests may have been added since)."""
+    out = []
+    for module, r in results(modules).items():
+        out += [m for m, status in r["statuses"].items() if status == "not checked"]
+        out += [mutant for _, removed, added, mutant, _ in r["survivors"] if (module, removed, added) not in EQUIVALENT]
+    return sorted(set(out))
+
+
+def run(modules, max_children: int = 2, resume: bool = False) -> int:
     unknown = [m for m in modules if m not in MODULES]
     if unknown:
         print(f"ifimes_karabakh mutate: unknown module(s) {', '.join(unknown)}; one of {', '.join(MODULES)}", file=sys.stderr)
         return 2
     modules = list(modules) or list(MODULES)
     mutmut = Path(sys.executable).parent / "mutmut"
-    # mutmut copies the tests and data into mutants/ only if missing there: start fresh, so the run
-    # sees today's tests
-    shutil.rmtree(REPO / "mutants", ignore_errors=True)
+    if resume and not (REPO / "mutants" / PACKAGE).is_dir():
+        print("ifimes_karabakh mutate: --resume: no earlier run in mutants/", file=sys.stderr)
+        return 2
+    if resume:
+        # mutmut keeps every verdict it reached and copies today's tests in again; named mutants are
+        # tested again, the others keep their verdict. Only the tests may have changed since: a
+        # module changed since needs a fresh run of its own (./dp mutate MODULE), as the verdicts
+        # kept were reached on its old code.
+        names = pending(modules)
+        if not names:
+            res = results(modules)
+            report(res)
+            return 1 if any((m, s[1], s[2]) not in EQUIVALENT for m, r in res.items() for s in r["survivors"]) else 0
+    else:
+        # mutmut copies the tests and data into mutants/ only if missing there: start fresh, so the
+        # run sees today's tests
+        shutil.rmtree(REPO / "mutants", ignore_errors=True)
+        names = [f"{PACKAGE}.{m}.*" for m in modules]
     started = time.monotonic()
-    names = [f"{PACKAGE}.{m}.*" for m in modules]
     # mutmut's progress line is redrawn in place: kept in mutants/mutmut-run.log, not on the screen
     log = REPO / "mutants" / "mutmut-run.log"
     log.parent.mkdir(exist_ok=True)
-    with open(log, "w", encoding="utf-8") as fh:
+    with open(log, "a" if resume else "w", encoding="utf-8") as fh:
         proc = subprocess.run([str(mutmut), "run", "--max-children", str(max_children), *names],
                               cwd=REPO, env=_source_text_env(), stdout=fh, stderr=subprocess.STDOUT)
     seconds = time.monotonic() - started
@@ -241,6 +269,7 @@ def run(modules, max_children: int = 2) -> int:
         return 2
     res = results(modules)
     report(res)
-    print(f"\n{seconds:.0f} s with --max-children {max_children}")
+    print(f"\n{seconds:.0f} s with --max-children {max_children}" + (f" ({len(names)} mutants tested again or for the first time)" if resume else ""))
     unexplained = [s for m, r in res.items() for s in r["survivors"] if (m, s[1], s[2]) not in EQUIVALENT]
-    return 1 if unexplained else 0
+    unchecked = [m for r in res.values() for m, status in r["statuses"].items() if status == "not checked"]
+    return 1 if unexplained or unchecked else 0

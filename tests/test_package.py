@@ -1,23 +1,16 @@
-"""The package as a user meets it: the standard tool accepts it, every table has its schema, the
-shared fields are what fields.py defines, and the article has the shape the locators assume."""
+"""The package as a user meets it: every table has its schema, the shared fields are what fields.py
+defines, and the article has the shape the locators assume. That the standard tool accepts it
+(`frictionless validate datapackage.json`, as a user runs it) is the README's own command, run by
+test_readme.py::test_every_shell_command_is_known_and_the_safe_ones_run."""
 import copy
 import csv
 import json
-import subprocess
-import sys
 from importlib.metadata import version
 from pathlib import Path
 
 from conftest import copy_package
 from ifimes_karabakh import REPO, fields
 from ifimes_karabakh.descriptor import load_package
-
-
-def test_frictionless_alone_says_valid():
-    """`frictionless validate datapackage.json`, as a user runs it (one subprocess)."""
-    exe = Path(sys.executable).parent / "frictionless"
-    p = subprocess.run([str(exe), "validate", "datapackage.json"], cwd=REPO, capture_output=True, text=True, timeout=120)
-    assert p.returncode == 0, p.stdout + p.stderr
 
 
 def test_every_resource_has_its_schema_header_and_descriptions():

@@ -5,6 +5,9 @@ rule's own columns; every other rule has its own case. A rule without a case fai
 The rules are those of this package: the conventions derived from each schema, and the
 table-specific ones."""
 import hashlib
+import importlib.util
+import os
+import sys
 
 import pandas as pd
 import pytest
@@ -42,7 +45,34 @@ def run(rule, rows, context=None):
 
 
 PACKAGE = load_package(REPO)
-ALL = [r for rs in rules.for_package(PACKAGE.resources).values() for r in rs]
+ALL = [r for rs in rules.for_package(PACKAGE.resources).values() for r in rs]  # at import: the ids to parametrise over
+
+
+def executed_again():
+    """rules.py executed again, as a module object of its own under its own name. Its
+    table-specific rules are registered when it is imported, before any test runs; the tests must
+    run the rules as the code makes them now. Under `./dp mutate` that is the mutant's code: mutmut
+    tests each mutant in a process that imported every module before the mutant was chosen."""
+    spec = importlib.util.spec_from_file_location(rules.__name__, rules.__file__)
+    module = importlib.util.module_from_spec(spec)
+    kept = sys.modules[rules.__name__]
+    sys.modules[rules.__name__] = module  # what the module's own classes look themselves up by while it runs
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.modules[rules.__name__] = kept
+    return module
+
+
+_NOW = {}  # MUTANT_UNDER_TEST (empty outside ./dp mutate) -> {rule id: rule} as rules.py makes them then
+
+
+def now() -> dict:
+    """Every rule of the package by id, from rules.py executed again (once per process and mutant)."""
+    key = os.environ.get("MUTANT_UNDER_TEST", "")
+    if key not in _NOW:
+        _NOW[key] = {r.id: r for rs in executed_again().for_package(PACKAGE.resources).values() for r in rs}
+    return _NOW[key]
 
 
 def of(name):
@@ -52,10 +82,18 @@ def of(name):
 TESTED = set()  # rule ids with a case: families below add theirs at import, single rules by the ids one("...") names
 
 
+@pytest.fixture
+def rule(request):
+    """The rule a case is parametrised with (by id), as rules.py makes it when the test runs."""
+    return now()[request.param]
+
+
 def case(rule_list):
-    """Mark rules as having a case, and parametrise a test over them."""
+    """Mark rules as having a case, and parametrise a test over them (by id; the `rule` fixture
+    gives the rule itself)."""
     TESTED.update(r.id for r in rule_list)
-    return pytest.mark.parametrize("rule", rule_list, ids=[r.id for r in rule_list])
+    ids = [r.id for r in rule_list]
+    return pytest.mark.parametrize("rule", ids, ids=ids, indirect=True)
 
 
 # ------------------------------------------------------------------ families
@@ -248,14 +286,13 @@ def test_required_when(rule):
 
 
 def test_every_required_when_rule_has_a_case():
-    assert {r.id for r in of("required_when")} == set(REQUIRED)
+    assert {r.id for r in now().values() if r.name == "required_when"} == set(REQUIRED)
 
 
 # ------------------------------------------------------------------ one rule each
 def one(rule_id):
-    rule = next(r for r in ALL if r.id == rule_id)
-    TESTED.add(rule.id)
-    return rule
+    TESTED.add(rule_id)
+    return now()[rule_id]
 
 
 def hashed_sources(article_sha, kept_sha):
@@ -747,9 +784,9 @@ def test_every_rule_has_a_case():
     import re
     from pathlib import Path
     named = set(re.findall(r'one\("([a-z_]+\.[a-z_0-9]+:[^"]+)"\)', Path(__file__).read_text(encoding="utf-8")))
-    assert {r.id for r in ALL} - (TESTED | named) == set()
-    assert named <= {r.id for r in ALL}, "a test names a rule that does not exist"
-    assert {r.id for r in rules.RULES} <= {r.id for r in ALL}, "a table-specific rule of no table of the package"
+    assert set(now()) - (TESTED | named) == set()
+    assert named <= set(now()), "a test names a rule that does not exist"
+    assert {r.id for r in executed_again().RULES} <= set(now()), "a table-specific rule of no table of the package"
 
 
 def test_enum_values_the_rules_rely_on_are_declared_in_the_schemas():
