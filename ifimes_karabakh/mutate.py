@@ -97,6 +97,14 @@ EQUIVALENT = {
      'checks.append(pa.Check(lambda df, pk=pk: ~df.duplicated(pk, keep="first"), name="primary-key", title=pk[0],',
      'checks.append(pa.Check(lambda df, pk=pk: ~df.duplicated(pk, ), name="primary-key", title=pk[0],'):
         'keep="first" is DataFrame.duplicated\'s default',
+    ("rules",
+     "name=table)",
+     "name=None)"):
+        "the schema's name is only a label: validate.failures() runs its checks one by one and never reads it",
+    ("rules",
+     "name=table)",
+     ")"):
+        "the schema's name is only a label: validate.failures() runs its checks one by one and never reads it",
     ("descriptor",
      'm = _LONE_ESCAPE.search(s_and_end[0], s_and_end[1]) if getattr(e, "in_key", False) else None',
      'm = _LONE_ESCAPE.search(s_and_end[0], s_and_end[1]) if getattr(e, "in_key", None) else None'):

@@ -68,9 +68,10 @@ _NOW = {}  # MUTANT_UNDER_TEST (empty outside ./dp mutate) -> {rule id: rule} as
 
 
 def now() -> dict:
-    """Every rule of the package by id, from rules.py executed again (once per process and mutant)."""
+    """Every rule of the package by id, from rules.py executed again (once per process and mutant;
+    for each test in mutmut's run that records which tests reach which function)."""
     key = os.environ.get("MUTANT_UNDER_TEST", "")
-    if key not in _NOW:
+    if key not in _NOW or key == "stats":  # mutmut's "stats" run records which test runs which code: every test, its own execution
         _NOW[key] = {r.id: r for rs in executed_again().for_package(PACKAGE.resources).values() for r in rs}
     return _NOW[key]
 

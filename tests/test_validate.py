@@ -370,6 +370,8 @@ def test_a_lone_surrogate_is_invisible_too():
     from ifimes_karabakh.csvread import invisible
     assert invisible("a\ud800b") == "\ud800" and invisible("\udfff") == "\udfff"
     assert invisible("𝐀 𓀀 😀 𠀀") is None and invisible("a\U000e0041") == "\U000e0041"  # letters above U+FFFF pass; tags do not
+    # the first character above U+FFFF (LINEAR B SYLLABLE B008 A) is a letter, and the last below it a noncharacter
+    assert invisible("\U00010000") is None and invisible("\uffff") == "\uffff" and invisible("\U0001000b") is None
 
 
 @pytest.mark.parametrize("text", ["Ստեփանակերտ (Stepanakert)", "Şuşa, Kəlbəcər, Ağdam, İrəvan", "Степанакерт, Нагорный Карабах",
