@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .bounded import TooLarge, open_bounded
+from .bounded import TooLarge, open_bounded, read_bounded
 from .invisible_table import INVISIBLE_RANGES
 from .report import Problem, Problems, name, show
 from .values import NUMBER
@@ -281,5 +281,5 @@ def raw_rows(path: Path) -> list:
     """Every row of a CSV file as the csv module parses it, header first, nothing checked, nothing
     repaired: for the tools that damage a copy of the package on purpose (hostile.py, the tests).
     Outputs read the checked tables of dataset.Dataset instead."""
-    with open_bounded(path, MAX_TABLE_BYTES)[0] as fh:
-        return list(csv.reader(io.TextIOWrapper(fh, encoding="utf-8", newline="")))
+    text = read_bounded(path, MAX_TABLE_BYTES).decode("utf-8")
+    return list(csv.reader(io.StringIO(text, newline="")))  # newline="": line ends inside a quoted cell stay as written

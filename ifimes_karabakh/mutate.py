@@ -11,7 +11,7 @@ repository) prints a survivor's whole diff.
 
 `./dp mutate --resume [MODULE ...]` goes on from the run in mutants/: it tests the mutants not
 checked yet (a run stopped early) and the unexplained survivors again, with today's tests, and
-keeps every other verdict; a module whose code changed since needs a fresh run."""
+keeps every other verdict; the mutants of functions changed since are tested anew."""
 import ast
 import os
 import shutil
@@ -105,6 +105,14 @@ EQUIVALENT = {
      "name=table)",
      ")"):
         "the schema's name is only a label: validate.failures() runs its checks one by one and never reads it",
+    ("csvread",
+     'text = read_bounded(path, MAX_TABLE_BYTES).decode("utf-8")',
+     'text = read_bounded(path, MAX_TABLE_BYTES).decode("UTF-8")'):
+        "codec names are looked up without regard to case: the same codec",
+    ("csvread",
+     'text = read_bounded(path, MAX_TABLE_BYTES).decode("utf-8")',
+     'text = read_bounded(path, MAX_TABLE_BYTES).decode()'):
+        "bytes.decode() decodes UTF-8 unless told otherwise: the same codec",
     ("descriptor",
      'm = _LONE_ESCAPE.search(s_and_end[0], s_and_end[1]) if getattr(e, "in_key", False) else None',
      'm = _LONE_ESCAPE.search(s_and_end[0], s_and_end[1]) if getattr(e, "in_key", None) else None'):
@@ -237,6 +245,12 @@ def pending(modules) -> list:
     return sorted(set(out))
 
 
+def _mutmut(mutmut, names, max_children, log, mode):
+    with open(log, mode, encoding="utf-8") as fh:
+        return subprocess.run([str(mutmut), "run", "--max-children", str(max_children), *names],
+                              cwd=REPO, env=_source_text_env(), stdout=fh, stderr=subprocess.STDOUT)
+
+
 def run(modules, max_children: int = 2, resume: bool = False) -> int:
     unknown = [m for m in modules if m not in MODULES]
     if unknown:
@@ -247,28 +261,33 @@ def run(modules, max_children: int = 2, resume: bool = False) -> int:
     if resume and not (REPO / "mutants" / PACKAGE).is_dir():
         print("ifimes_karabakh mutate: --resume: no earlier run in mutants/", file=sys.stderr)
         return 2
+    started = time.monotonic()
+    # mutmut's progress line is redrawn in place: kept in mutants/mutmut-run.log, not on the screen
+    log = REPO / "mutants" / "mutmut-run.log"
     if resume:
         # mutmut keeps every verdict it reached and copies today's tests in again; named mutants are
-        # tested again, the others keep their verdict. Only the tests may have changed since: a
-        # module changed since needs a fresh run of its own (./dp mutate MODULE), as the verdicts
-        # kept were reached on its old code.
-        names = pending(modules)
-        if not names:
-            res = results(modules)
-            report(res)
-            return 1 if any((m, s[1], s[2]) not in EQUIVALENT for m, r in res.items() for s in r["survivors"]) else 0
+        # tested again, the others keep their verdict. A module changed since is mutated again when
+        # mutmut starts, and the mutants of its changed functions lose their verdict: so the
+        # mutants still pending are asked for again after each round.
+        tested, rounds = set(), []
+        for _ in range(3):
+            names = [n for n in pending(modules) if n not in tested]
+            if not names and rounds:
+                break
+            # nothing pending: one mutant is named all the same, so that mutmut looks for changed code
+            rounds.append(names or sorted(results(modules[:1])[modules[0]]["statuses"])[:1])
+            tested.update(rounds[-1])
+            proc = _mutmut(mutmut, rounds[-1], max_children, log, "a")
+            if proc.returncode != 0:
+                break
+        names = sorted(tested)
     else:
         # mutmut copies the tests and data into mutants/ only if missing there: start fresh, so the
         # run sees today's tests
         shutil.rmtree(REPO / "mutants", ignore_errors=True)
         names = [f"{PACKAGE}.{m}.*" for m in modules]
-    started = time.monotonic()
-    # mutmut's progress line is redrawn in place: kept in mutants/mutmut-run.log, not on the screen
-    log = REPO / "mutants" / "mutmut-run.log"
-    log.parent.mkdir(exist_ok=True)
-    with open(log, "a" if resume else "w", encoding="utf-8") as fh:
-        proc = subprocess.run([str(mutmut), "run", "--max-children", str(max_children), *names],
-                              cwd=REPO, env=_source_text_env(), stdout=fh, stderr=subprocess.STDOUT)
+        log.parent.mkdir(exist_ok=True)
+        proc = _mutmut(mutmut, names, max_children, log, "w")
     seconds = time.monotonic() - started
     if proc.returncode != 0:  # e.g. a test fails without any mutation: mutmut needs a green suite
         tail = log.read_text(encoding="utf-8", errors="replace").replace("\r", "\n").splitlines()[-25:]

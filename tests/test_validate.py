@@ -366,6 +366,17 @@ def test_invisible_and_control_characters(tmp_path, char):
     assert reader_problems(tmp_path, f"a{char}b") == {(3, "note", "control")}
 
 
+def test_raw_rows_gives_the_cells_as_written(tmp_path):
+    """What hostile.py and the tests damage a copy from: every cell as the bytes spell it, a quoted
+    line break (CRLF or CR alone) kept as written, UTF-8 whatever the machine's locale."""
+    from ifimes_karabakh.csvread import raw_rows
+    path = tmp_path / "t.csv"
+    path.write_bytes('id,note\r\na,"one\r\ntwo"\r\nb,"x\ry"\r\nc,Kəlbəcər “é”\r\n'.encode("utf-8"))
+    assert raw_rows(path) == [["id", "note"], ["a", "one\r\ntwo"], ["b", "x\ry"], ["c", "Kəlbəcər “é”"]]
+    path.write_bytes(b"id,note\ra,b\r")  # CR alone ends a row too
+    assert raw_rows(path) == [["id", "note"], ["a", "b"]]
+
+
 def test_a_lone_surrogate_is_invisible_too():
     from ifimes_karabakh.csvread import invisible
     assert invisible("a\ud800b") == "\ud800" and invisible("\udfff") == "\udfff"
