@@ -104,7 +104,7 @@ def cmd_mutate(args):
     """Break rules.py, csvread.py, tableschema.py and descriptor.py one change at a time (mutmut)
     and print which changes the tests miss (mutate.py); not part of ./dp test."""
     from .mutate import run
-    return run(args.modules, args.max_children, args.resume)
+    return run(args.modules, args.max_children, args.resume, args.fast)
 
 
 def cmd_site(args):
@@ -173,6 +173,7 @@ def main(argv=None):
             p.add_argument("modules", nargs="*", help="rules, csvread, tableschema, descriptor (default: all four)")
             p.add_argument("--max-children", type=int, default=2, help="mutants tested at once (default 2, the machine's cores)")
             p.add_argument("--resume", action="store_true", help="go on from the run in mutants/: the mutants not checked yet and the unexplained survivors, with today's tests")
+            p.add_argument("--fast", action="store_true", help="only the tests that take under 0.2 s (no whole-package validation): the share killed is a lower bound")
     args = ap.parse_args(argv)
     from .descriptor import DescriptorError
     try:

@@ -778,6 +778,14 @@ def test_assessed_at_the_common_date():
     assert run(r, rows, ctx(forecast_assessments=fa)) == [True, False, False, False, False, True, False]
 
 
+def test_every_rule_says_what_it_expects():
+    """The message is what a problem prints: words, for every rule (the required-when rules of the
+    ISO names among them)."""
+    for r in now().values():
+        assert isinstance(r.message, str) and len(r.message) >= 15 and r.message == r.message.strip(), r.id
+    assert now()["parties.iso3_name:required_when(iso3)"].message == "a iso3 needs its ISO name"
+
+
 def test_every_rule_has_a_case():
     """Every rule of rules.py has literal rows in this file: a family case, or a test that names it
     with one("..."), read from this file's own text so that the answer does not depend on which
