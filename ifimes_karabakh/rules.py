@@ -1065,11 +1065,11 @@ def declaration_problems(resources, refused=()) -> list:
         for n in r.needs:
             t, c = n.split(".")
             if t not in refused and t in fields and c not in fields[t][0]:
-                out.add(Problem(fields[t][1] if t in fields else "datapackage.json", None, c if t in fields else "resources", "rules",
+                out.add(Problem(fields[t][1], None, c, "rules",
                                 f"the validator's rule {r.name} on {r.table} reads {n}, which the descriptor no longer has (rename it in ifimes_karabakh/rules.py too)"))
     for t, c in RELATIONS:
         if t not in refused and t in fields and c not in fields[t][0]:
-            out.add(Problem(fields[t][1] if t in fields else "datapackage.json", None, c if t in fields else "resources", "rules",
+            out.add(Problem(fields[t][1], None, c, "rules",
                             f"ifimes_karabakh/rules.py declares {t}.{c}, which the descriptor no longer has (remove the declaration)"))
     return sorted(out, key=lambda p: (p.file, p.column or "", p.message))
 

@@ -871,6 +871,25 @@ def test_every_table_specific_rule_names_a_table_and_columns_of_the_package():
     assert ("schemas/claims.schema.json", "verdict", "rules") in {(p.file, p.column, p.kind) for p in rules.declaration_problems(renamed)}
 
 
+def renamed_field(resources, table, old, new):
+    return [Resource(r.name, r.path, {**r.schema, "fields": [f if f["name"] != old or r.name != table else {**f, "name": new}
+                                                                for f in r.schema["fields"]]}, r.schema_file) for r in resources]
+
+
+def test_a_column_a_rule_needs_from_another_table_or_a_declaration_names_is_a_problem_where_it_went():
+    gone = renamed_field(PACKAGE.resources, "sources", "text_file", "kept_file")
+    found = {(p.file, p.column, p.kind, p.message) for p in rules.declaration_problems(gone)}
+    needs = {p for p in found if "reads sources.text_file" in p[3]}
+    assert needs and all(p[:3] == ("schemas/sources.schema.json", "text_file", "rules") for p in needs)
+    assert ("schemas/sources.schema.json", "text_file", "rules", "the validator's rule quote_in_kept_text on resolutions reads sources.text_file, "
+            "which the descriptor no longer has (rename it in ifimes_karabakh/rules.py too)") in needs
+    assert rules.declaration_problems(gone, refused={"sources"}) == []  # a refused table: its own problem says why
+    gone = renamed_field(PACKAGE.resources, "sources", "cited_in_source_id", "cited_by")
+    assert ("schemas/sources.schema.json", "cited_in_source_id", "rules",
+            "ifimes_karabakh/rules.py declares sources.cited_in_source_id, which the descriptor no longer has (remove the declaration)") in {
+        (p.file, p.column, p.kind, p.message) for p in rules.declaration_problems(gone)}
+
+
 def test_mention_rules_follow_the_mentions_tables_keys():
     schema = {"fields": [{"name": n} for n in ("mention_id", "party_id", "place_id", "source_id")], "primaryKey": "mention_id",
               "foreignKeys": [{"fields": "party_id", "reference": {"resource": "parties", "fields": "party_id"}},
