@@ -287,7 +287,7 @@ def inside(root: Path, rel, where: str, column: str, out: list):
         out.append(Problem(where, None, column, "path", f"remote path refused: validation never reads from the network (found {show(rel)}; expected a path inside the package folder)"))
         return None
     parts = PurePosixPath(rel).parts
-    if rel.startswith(("/", "\\")) or ".." in parts or "\\" in rel or "\x00" in rel:
+    if rel.startswith("/") or ".." in parts or "\\" in rel or "\x00" in rel:  # a backslash anywhere, first or not, is refused
         out.append(Problem(where, None, column, "path", f"path outside the package folder refused (found {show(rel)}; expected a relative path without '..')"))
         return None
     full = root / rel

@@ -117,6 +117,34 @@ EQUIVALENT = {
      'text = read_bounded(path, MAX_TABLE_BYTES).decode("utf-8")',
      'text = read_bounded(path, MAX_TABLE_BYTES).decode()'):
         "bytes.decode() decodes UTF-8 unless told otherwise: the same codec",
+    ('descriptor',
+     'line, col = text.count("\\n", 0, pos) + 1, pos - text.rfind("\\n", 0, pos)',
+     'line, col = text.count("\\n", None, pos) + 1, pos - text.rfind("\\n", 0, pos)'):
+        'str.count reads a start of None as the beginning, as 0: the same count',
+    ('descriptor',
+     'line, col = text.count("\\n", 0, pos) + 1, pos - text.rfind("\\n", 0, pos)',
+     'line, col = text.count("\\n", 0, pos) + 1, pos - text.rfind("\\n", None, pos)'):
+        'str.rfind reads a start of None as the beginning, as 0: the same place',
+    ('descriptor',
+     'text = data.decode("utf-8")',
+     'text = data.decode("UTF-8")'):
+        'codec names are looked up without regard to case: the same codec',
+    ('descriptor',
+     'raise _surrogate("")',
+     'raise _surrogate(None)'):
+        'the message of this error is never shown: a decoded string holds a surrogate only from a lone \\\\u escape in the text (UTF-8 cannot hold one), and _locate() then always finds that escape and raises its own error',
+    ('descriptor',
+     'raise _surrogate("")',
+     'raise _surrogate("XXXX")'):
+        'the message of this error is never shown: a decoded string holds a surrogate only from a lone \\\\u escape in the text (UTF-8 cannot hold one), and _locate() then always finds that escape and raises its own error',
+    ('rules',
+     'return pd.Series(list(values), index=df.index, dtype=bool)',
+     'return pd.Series(list(values), index=df.index, dtype=None)'):
+        'a list of Python booleans is read as dtype bool anyway (an empty frame gives an empty result either way)',
+    ('rules',
+     'return pd.Series(list(values), index=df.index, dtype=bool)',
+     'return pd.Series(list(values), index=df.index, )'):
+        'a list of Python booleans is read as dtype bool anyway (an empty frame gives an empty result either way)',
     ("descriptor",
      'm = _LONE_ESCAPE.search(s_and_end[0], s_and_end[1]) if getattr(e, "in_key", False) else None',
      'm = _LONE_ESCAPE.search(s_and_end[0], s_and_end[1]) if getattr(e, "in_key", None) else None'):

@@ -838,3 +838,80 @@ def test_too_many_foreign_keys_with_its_count_and_a_bad_constraints_leaves_later
     fields = [{"name": "a", "constraints": []}, {"name": "b", "type": "geopoint"}]
     assert descriptor.check_schema({"fields": fields, "primaryKey": "a"}, "s.json", out) is False
     assert [p.column for p in out] == ["fields[0].constraints", "fields[1].type"]
+
+
+# ------------------------------------------------------------------ what load() gives back
+def test_load_gives_each_table_and_file_with_its_title_and_hash(tmp_path):
+    root = tiny(tmp_path, resource={"title": "The t table", "hash": "sha256:" + "a" * 64})
+    dp = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    dp["resources"].append({"name": "shapes", "path": "data/shapes.geojson", "format": "geojson", "mediatype": "application/geo+json",
+                            "title": "Shapes", "hash": "sha256:" + "b" * 64})
+    dp["resources"].append({"name": "plain", "path": "data/plain.geojson", "format": "geojson", "mediatype": "application/geo+json"})
+    (root / "datapackage.json").write_text(json.dumps(dp), encoding="utf-8")
+    for name in ("shapes", "plain"):
+        (root / "data" / f"{name}.geojson").write_text('{"type": "FeatureCollection", "features": []}', encoding="utf-8")
+    pkg, problems = loaded(root)
+    assert problems == set()
+    assert pkg.files == [descriptor.File("shapes", "data/shapes.geojson", "geojson", "Shapes", "sha256:" + "b" * 64),
+                         descriptor.File("plain", "data/plain.geojson", "geojson", "", "")]
+    (t,) = pkg.resources
+    assert (t.name, t.path, t.schema_file, t.title, t.hash) == ("t", "data/t.csv", "schemas/t.schema.json", "The t table", "sha256:" + "a" * 64)
+    assert tiny(tmp_path / "bare") and loaded(tmp_path / "bare")[0].resources[0].title == "" == loaded(tmp_path / "bare")[0].resources[0].hash
+
+
+def test_a_missing_folder_and_a_missing_descriptor_file_are_named(tmp_path):
+    out = []
+    assert load(tmp_path / "nowhere", out) is None
+    assert [(p.file, p.kind, p.message) for p in out] == [
+        (str(tmp_path / "nowhere"), "missing", "package folder not found (expected a folder holding datapackage.json, or the path of that file)")]
+    out = []
+    assert load(tmp_path / "other.json", out) is None  # a descriptor's path that does not exist: the file is named, in its folder
+    assert [(p.file, p.kind) for p in out] == [("other.json", "missing")]
+    tiny(tmp_path / "pkg")
+    (tmp_path / "pkg" / "datapackage.json").rename(tmp_path / "pkg" / "descriptor.txt")
+    out = []
+    assert load(tmp_path / "pkg" / "descriptor.txt", out).resources[0].name == "t" and out == []  # a descriptor of another name
+
+
+def test_a_symlink_loop_is_a_located_path_problem(tmp_path):
+    root = tiny(tmp_path)
+    (root / "data" / "loop.csv").symlink_to(root / "data" / "loop.csv")
+    dp = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    dp["resources"][0]["path"] = "data/loop.csv"
+    (root / "datapackage.json").write_text(json.dumps(dp), encoding="utf-8")
+    try:
+        (root / "data" / "loop.csv").resolve(strict=False)
+        pytest.fail("no symlink loop error on this system")
+    except (OSError, RuntimeError) as e:
+        said = str(e).split(":")[0]
+    out = []
+    load(root, out)
+    from ifimes_karabakh.report import show
+    assert [(p.file, p.column, p.kind, p.message) for p in out] == [
+        ("datapackage.json", "resources[0].path", "path", f"path cannot be followed: {show(said, 40)} (found 'data/loop.csv')")]
+    assert len(said) > 40  # the message shows it cut
+
+
+def test_the_key_given_twice_is_the_one_named():
+    with pytest.raises(descriptor._Refused, match=r"^key 'b' given twice in one object \(expected each key once: readers keep one of them without a word\)$"):
+        descriptor.loads('{"a": 1, "b": 2, "c": 3, "b": 4}')
+
+
+def test_every_dialect_key_after_one_that_is_read_is_still_checked(tmp_path):
+    pkg, problems = loaded(tiny(tmp_path, resource={"dialect": {"header": True, "delimiter": ";"}}))
+    assert ("datapackage.json", None, "resources[0].dialect.delimiter", "descriptor") in problems
+
+
+def test_a_geojson_resource_with_a_schema_is_a_table_and_its_format_is_refused(tmp_path):
+    _, problems = loaded(tiny(tmp_path, resource={"format": "geojson"}))
+    assert ("datapackage.json", None, "resources[0].format", "descriptor") in problems
+
+
+def test_a_file_resource_with_a_refused_key_is_located_at_it(tmp_path):
+    root = tiny(tmp_path)
+    dp = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    dp["resources"].append({"name": "shapes", "path": "data/shapes.geojson", "format": "geojson", "mediatype": "application/geo+json", "compression": "gz"})
+    (root / "datapackage.json").write_text(json.dumps(dp), encoding="utf-8")
+    (root / "data" / "shapes.geojson").write_text('{"type": "FeatureCollection", "features": []}', encoding="utf-8")
+    pkg, problems = loaded(root)
+    assert problems == {("datapackage.json", None, "resources[1].compression", "descriptor")} and pkg.files == []

@@ -312,17 +312,35 @@ def test_a_changed_article_is_named_first_with_both_hashes_and_its_quotes_are_no
     context = rules.Context({"sources": hashed_sources("0" * 64, "ab" * 32)}, ARTICLE, {"un-doc": KEPT})
     found, notes = rules.changed_texts(context, "article.txt")
     assert [(p.file, p.row, p.column, p.kind) for p in found] == [("article.txt", None, None, "sha256"), ("data/sources.csv", 2, "sha256", "article")]
-    assert ARTICLE.sha256 in found[0].message and "0" * 64 in found[0].message
-    assert context.article is None and len(notes) == 1 and "NOT CHECKED" in notes[0]
+    a, z = ARTICLE.sha256, "0" * 64
+    assert [p.message for p in found] == [
+        f"the article's text is not the one the dataset was checked against (found SHA-256 {a}; expected {z}, as data/sources.csv:2:sha256 records): "
+        "its quotes, locators and footnotes are not checked",
+        f"SHA-256 differs from that of the article's text (found '{z}'; expected {a}: the text changed, or the wrong file)"]
+    assert found[1].found == z
+    assert context.article is None and notes == ["NOT CHECKED: quotes, locators and footnotes against the article text, because the text is not "
+                                                 "the one sources.csv records (see the first problem)"]
     assert "un-doc" in context.texts  # the kept text is unchanged
+    context = rules.Context({"sources": hashed_sources("", "ab" * 32)}, ARTICLE, {"un-doc": KEPT})
+    assert rules.changed_texts(context, "article.txt") == ([], [])  # no hash recorded: nothing to compare
 
 
 def test_a_changed_kept_text_is_named_first_and_dropped():
     context = rules.Context({"sources": hashed_sources(ARTICLE.sha256, "cd" * 32)}, ARTICLE, {"un-doc": KEPT})
     found, notes = rules.changed_texts(context, "article.txt")
     assert [(p.file, p.row, p.column, p.kind) for p in found] == [("texts/un-doc.txt", None, None, "sha256"), ("data/sources.csv", 4, "sha256", "text")]
-    assert "ab" * 32 in found[0].message and "cd" * 32 in found[0].message
-    assert "un-doc" not in context.texts and context.article is ARTICLE and len(notes) == 1
+    assert [p.message for p in found] == [
+        f"the kept text is not the one the dataset was checked against (found SHA-256 {'ab' * 32}; expected '{'cd' * 32}', "
+        "as data/sources.csv:4:sha256 records): the quotes from 'un-doc' are not checked against it",
+        f"SHA-256 differs from that of the text kept in text_file (found '{'cd' * 32}'; expected {'ab' * 32}: the text changed, or the wrong file)"]
+    assert found[1].found == "cd" * 32
+    assert notes == ["NOT CHECKED: quotes from 'un-doc' against texts/un-doc.txt, because the text is not the one sources.csv records (see the first problems)"]
+    assert "un-doc" not in context.texts and context.article is ARTICLE
+    long = "e" * 71  # a recorded hash of the wrong length is shown cut to 70 characters
+    context = rules.Context({"sources": hashed_sources(long, long)}, ARTICLE, {"un-doc": KEPT})
+    found, _ = rules.changed_texts(context, "article.txt")
+    cut = f"'{'e' * 70}…'"
+    assert [cut in p.message for p in found] == [False, True, True, True]
 
 
 def test_footnote_text_and_anchor_and_urls():
@@ -784,6 +802,26 @@ def test_every_rule_says_what_it_expects():
     for r in now().values():
         assert isinstance(r.message, str) and len(r.message) >= 15 and r.message == r.message.strip(), r.id
     assert now()["parties.iso3_name:required_when(iso3)"].message == "a iso3 needs its ISO name"
+
+
+def test_what_each_rule_reads_and_needs_is_declared():
+    """A rule says which columns it reads (uses), which columns of other tables it needs (needs) and
+    whether it needs the article's text: validate.py skips it, and says why, when one is missing."""
+    for r in now().values():
+        assert isinstance(r.uses, tuple) and isinstance(r.needs, tuple) and all(n.count(".") == 1 for n in r.needs), r.id
+        assert r.article in (True, False), r.id
+    quote = now()["parties.quote:quote_verbatim(source_id,locator)"]
+    assert quote.article is True and quote.needs == ("sources.source_id", "sources.kind") and quote.uses == ("source_id", "locator")
+    kept = now()["resolutions.adoption_quote:quote_in_kept_text(adoption_date_source_id)"]
+    assert kept.article is False and kept.needs == ("sources.source_id", "sources.text_file")
+    assert now()["claims.verdict:required_when(kind)"].article is False
+
+
+def test_the_external_source_rules_say_when_a_source_is_needed():
+    assert now()["claim_sources.source_id:external_source()"].message == "must name a source other than the article"
+    assert now()["resolutions.text_source_id:external_source()"].message == "must name a source other than the article where it is given"
+    assert now()["parties.iso3_source_id:external_source(iso3)"].message == \
+        "must name a source other than the article when iso3 is given, and be empty when it is not"
 
 
 def test_every_rule_has_a_case():
