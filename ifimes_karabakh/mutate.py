@@ -11,7 +11,13 @@ repository) prints a survivor's whole diff.
 
 `./dp mutate --resume [MODULE ...]` goes on from the run in mutants/: it tests the mutants not
 checked yet (a run stopped early) and the unexplained survivors again, with today's tests, and
-keeps every other verdict; the mutants of functions changed since are tested anew."""
+keeps every other verdict; the mutants of functions changed since are tested anew. A change to
+[tool.mutmut] in pyproject.toml makes mutmut forget every verdict: run afresh then.
+
+`--fast` runs only the tests that took under FAST_TEST_SECONDS in mutmut's measuring run (and every
+literal-row case of test_rules.py): the whole-package validations are left out, so a run takes
+minutes instead of hours, and its share killed is a lower bound. `./dp mutate --fast` then
+`./dp mutate --resume` tests only the survivors with every test."""
 import ast
 import os
 import shutil
