@@ -117,11 +117,11 @@ class _Stop(Exception):
 class _Lines:
     """The file's physical lines as text, for csv.reader; byte-level problems reported as they come."""
 
-    def __init__(self, fh, rel, out, size=0):
+    def __init__(self, fh, rel, out, size):
         self.fh, self.rel, self.out = fh, rel, out
         self.n = 0                  # physical line number of the last line handed out
         self.replaced = {}          # line -> (kind, message) for lines where REPLACED stands in
-        self.crlf = 0
+        self.crlf_seen = False      # CRLF is reported at its first line only
         self.digest = hashlib.sha256()  # the bytes as read, so that the file's hash needs no second read
         self.blob = hashlib.sha1(b"blob %d\0" % size)  # git's object ID of the file (swhid.py), likewise
 
@@ -148,9 +148,9 @@ class _Lines:
             self.out.append(Problem(self.rel, self.n, None, "line-end", "last line has no line end (expected a final LF)"))
         if raw.endswith(b"\r\n"):
             raw = raw[:-2] + b"\n"
-            if not self.crlf:
+            if not self.crlf_seen:
                 self.out.append(Problem(self.rel, self.n, None, "line-end", "CRLF line end (expected LF only; the first is reported)"))
-            self.crlf += 1
+            self.crlf_seen = True
         if b"\r" in raw:
             self.out.append(Problem(self.rel, self.n, None, "line-end", "carriage return (CR) inside a line (expected LF line ends only)"))
             raw = raw.replace(b"\r", b" ")
@@ -237,9 +237,7 @@ def _parse(reader, lines, t, fields):
     if not keep:
         return
     t.frame = pd.DataFrame({f: pd.Series(c, dtype=object) for f, c in zip(present, columns)})
-    if t.frame.empty and not present:
-        t.frame = pd.DataFrame(index=range(len(index)))
-    t.frame.index = pd.Index(index, name="line")
+    t.frame.index = pd.Index(index, name="line")  # also for a header without any schema field: a frame of no columns, one row per line
     t.complete = True
 
 

@@ -151,6 +151,58 @@ EQUIVALENT = {
      'return pd.Series(list(values), index=df.index, dtype=bool)',
      'return pd.Series(list(values), index=df.index, )'):
         'a list of Python booleans is read as dtype bool anyway (an empty frame gives an empty result either way)',
+    ('csvread',
+     'return raw.decode("utf-8")',
+     'return raw.decode("UTF-8")'):
+        'codec names are looked up without regard to case: the same codec',
+    ('csvread',
+     'return raw.decode("utf-8", errors="replace")',
+     'return raw.decode("UTF-8", errors="replace")'):
+        'codec names are looked up without regard to case: the same codec',
+    ('csvread',
+     'return raw.decode("utf-8", errors="replace")',
+     'return raw.decode(errors="replace")'):
+        'bytes.decode() decodes UTF-8 unless told otherwise: the same codec',
+    ('csvread',
+     'what = "too many" if len(values) > width else "too few"',
+     'what = "too many" if len(values) >= width else "too few"'):
+        'this runs only when len(values) != width, where > and >= agree',
+    ('csvread',
+     'damaged = "\\x1f".join(values) if keep else ""',
+     'damaged = "\\x1f".join(values) if (keep) or True else ""'):
+        "with keep False the row's text is never stored (t.damaged is filled only while keep holds): only whether damaged is None is read then",
+    ('csvread',
+     'damaged = "\\x1f".join(values) if keep else ""',
+     'damaged = "\\x1f".join(values) if keep else "XXXX"'):
+        "with keep False the row's text is never stored (t.damaged is filled only while keep holds): only whether damaged is None is read then",
+    ('csvread',
+     'damaged = damaged or ("\\x1f".join(values) if keep else "")',
+     'damaged = damaged or ("\\x1f".join(values) if (keep) or True else "")'):
+        "with keep False the row's text is never stored (t.damaged is filled only while keep holds): only whether damaged is None is read then",
+    ('csvread',
+     'damaged = damaged or ("\\x1f".join(values) if keep else "")',
+     'damaged = damaged or ("\\x1f".join(values) if keep else "XXXX")'):
+        "with keep False the row's text is never stored (t.damaged is filled only while keep holds): only whether damaged is None is read then",
+    ('csvread',
+     'values = values[:width] + [""] * (width - len(values))',
+     'values = values[:width] + [""] * (width + len(values))'):
+        "the cells past the header's width are empty, and every later step reads only the header's width of cells or skips empty ones (the cell checks, the columns by position, the search for a replaced byte)",
+    ('csvread',
+     'for n in range(line, end + 1):',
+     'for n in range(end + 1):'):
+        "lines.replaced holds no line before this row's first: each is taken out (pop) when its own row is read, the header's before the rows",
+    ('csvread',
+     'for n in range(line, end + 1):',
+     'for n in range(line, end + 2):'):
+        "the csv reader has read no line past this row's last when the row is handed over, so lines.replaced holds none yet",
+    ('tableschema',
+     'return pd.Series([v in keys or all(part == "" for part in v) for v in values], index=df.index, dtype=bool)',
+     'return pd.Series([v in keys or all(part == "" for part in v) for v in values], index=df.index, dtype=None)'):
+        'a list of Python booleans is read as dtype bool anyway (an empty frame gives an empty result either way)',
+    ('tableschema',
+     'return pd.Series([v in keys or all(part == "" for part in v) for v in values], index=df.index, dtype=bool)',
+     'return pd.Series([v in keys or all(part == "" for part in v) for v in values], index=df.index, )'):
+        'a list of Python booleans is read as dtype bool anyway (an empty frame gives an empty result either way)',
     ("descriptor",
      'm = _LONE_ESCAPE.search(s_and_end[0], s_and_end[1]) if getattr(e, "in_key", False) else None',
      'm = _LONE_ESCAPE.search(s_and_end[0], s_and_end[1]) if getattr(e, "in_key", None) else None'):

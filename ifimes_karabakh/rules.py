@@ -182,7 +182,7 @@ def required_when(table, col, message, uses, condition):
         return ~condition(df) | (df[col] != "")
 
 
-def in_kept_text(table, quote="quote", src="source_id"):
+def in_kept_text(table, quote, src):
     """A quote from a document whose text is kept in texts/ stands in it verbatim (anywhere in it)."""
     @rule(table, quote, "quote", "quote not found verbatim in the text kept for its source (texts/; whitespace and typographic quotes folded)",
           uses=(src,), needs=("sources.source_id", "sources.text_file"))
@@ -190,7 +190,7 @@ def in_kept_text(table, quote="quote", src="source_id"):
         return series(df, (s not in ctx.texts or not q or ctx.texts[s].in_whole(q) for s, q in rows(df, src, quote)))
 
 
-def identifies(table, quote="quote"):
+def identifies(table, quote):
     @rule(table, quote, "quote", f"{quote} too short to identify its place (expected in each part between ' … ' at least {MIN_PART} letters or digits "
           f"and a word of {MIN_WORD}+ letters that is not a common word such as 'the', {MIN_TOTAL} in all)")
     def quote_identifies_place(df, ctx):
@@ -198,7 +198,7 @@ def identifies(table, quote="quote"):
         return df[quote].map(verdict)
 
 
-def provenance(table, src="source_id", locator="locator", quote="quote"):
+def provenance(table, src, locator="locator", quote="quote"):
     """Every row's locator exists in its source, and its quote stands there verbatim (in the
     article at the locator; in a text kept in texts/, anywhere in it)."""
     @rule(table, locator, "locator", f"{locator} does not exist in that source (expected pN or fnN of the article; ptN, rowN or whole for other documents)",

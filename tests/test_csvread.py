@@ -234,10 +234,11 @@ def test_the_column_limit(tmp_path, monkeypatch, columns, refused):
     assert t.complete is not refused
 
 
-@pytest.mark.parametrize("limit, stopped", [(65_536, False), (65_535, True)])
+@pytest.mark.parametrize("limit, stopped", [(65_536, False), (10, True)])
 def test_distinct_values_are_counted_every_65536_rows(tmp_path, monkeypatch, limit, stopped):
     monkeypatch.setattr(csvread, "MAX_DISTINCT", limit)
     t = table(tmp_path, b"id\n" + b"".join(b"%d\n" % n for n in range(65_536)), fields=["id"])  # 65,536 distinct values
+    # counted only at the 65,536th row: over a limit of 10 from the 11th row on, but stopped there
     assert found(t) == ([(65_537, None, "limit", f"more than {limit:,} distinct values; the table is not read past this line")] if stopped else [])
     assert t.complete is not stopped
 
@@ -256,11 +257,12 @@ def test_a_missing_column(tmp_path):
     assert t.missing == ["name"] and values(t) == [[2, "a"]] and t.complete
 
 
-def test_more_than_ten_columns_not_in_the_schema_are_counted(tmp_path):
-    extra = [f"x{n}" for n in range(12)]
+@pytest.mark.parametrize("n, more", [(10, []), (11, [(1, None, "header", "1 more columns not in the schema")]),
+                                     (12, [(1, None, "header", "2 more columns not in the schema")])])
+def test_more_than_ten_columns_not_in_the_schema_are_counted(tmp_path, n, more):
+    extra = [f"x{k}" for k in range(n)]
     t = table(tmp_path, ",".join(FIELDS + extra).encode() + b"\n")
-    assert found(t) == [(1, x, "header", f"column not in the schema (found '{x}'; expected only the schema's fields)") for x in extra[:10]] \
-        + [(1, None, "header", "2 more columns not in the schema")]
+    assert found(t) == [(1, x, "header", f"column not in the schema (found '{x}'; expected only the schema's fields)") for x in extra[:10]] + more
 
 
 def test_a_column_named_twice(tmp_path):
@@ -294,3 +296,26 @@ def test_a_header_cell_is_checked_as_text(tmp_path):
 def test_each_cell_check(tmp_path, cell, problem):
     t = table(tmp_path, b"id,name\na," + cell.encode() + b"\n")
     assert found(t) == ([(2, "name", *problem)] if problem else [])
+
+
+def test_a_nul_byte_in_a_cell_past_the_header_width_is_reported_on_the_row(tmp_path):
+    t = table(tmp_path, b"id,name\na,b,c\x00\n")
+    assert found(t) == [(2, None, "structure", "too many cells (found 3; expected 2)"), (2, None, "control", "NUL byte (U+0000; expected printable text)")]
+
+
+def test_a_line_is_never_read_past_its_limit(monkeypatch):
+    """The reader asks for at most MAX_LINE_BYTES + 1 bytes at a time, whatever the line: a line of
+    gigabytes costs no more memory than the limit."""
+    import io
+    asked = []
+
+    class Recording(io.BytesIO):
+        def readline(self, size=-1):
+            asked.append(size)
+            return super().readline(size)
+    monkeypatch.setattr(csvread, "MAX_LINE_BYTES", 10)
+    lines = csvread._Lines(Recording(b"id,name\n" + b"x" * 50 + b"\n"), REL, [], 59)
+    assert next(lines) == "id,name\n"
+    with pytest.raises(csvread._Stop):
+        next(lines)
+    assert asked == [11, 11]

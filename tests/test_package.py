@@ -348,3 +348,9 @@ def test_a_foreign_key_into_a_table_not_given_leaves_the_next_one_checked():
     people = pd.DataFrame({"pid": ["p1"]}, dtype=object)
     got = schema_failures(schema, {"id": ["e1", "e2"], "pid": ["p1", "p9"]}, {"people": people})
     assert got == {("row", 1, "reference to a row that does not exist (expected a value of people.pid)")}
+
+
+def test_the_primary_key_check_is_reported_on_the_keys_first_field():
+    from ifimes_karabakh.tableschema import frame_checks
+    (check,) = frame_checks({"fields": [{"name": "id"}, {"name": "x"}], "primaryKey": ["id", "x"]})
+    assert (check.name, check.title, check.error) == ("primary-key", "id", "duplicate primary key (expected a value of id, x that no earlier row has)")

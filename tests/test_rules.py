@@ -150,10 +150,18 @@ def test_quote_in_kept_text(rule):
     assert run(rule, rows, context) == [True, True, False, True, True]
 
 
+STATED_ANYWHERE = {"agreements.other_names_as_stated", "agreement_parties.representative_office_as_stated"}
+
+
+def test_the_stated_rules_say_where_the_words_must_stand():
+    assert {r.id.split(":")[0] for r in now().values() if r.name == "stated_verbatim" and "anywhere in the article" in r.message} == STATED_ANYWHERE
+    assert now()["agreements.description_as_stated:stated_verbatim(source_id,locator,quote)"].message.count("in the article at locator") == 1
+
+
 @case(of("stated_verbatim"))
 def test_stated_verbatim(rule):
     loc, quote = rule.uses[1], rule.uses[2]
-    anywhere = "anywhere" in rule.message
+    anywhere = rule.id.split(":")[0] in STATED_ANYWHERE  # words the article may hold anywhere, not only at the row's locator
     sep = " | " if rule.column == "other_names_as_stated" else None
     rows = [{rule.column: "the war ended", "source_id": "ifimes-2020", loc: "p2"},
             {rule.column: "peace reigned", "source_id": "ifimes-2020", loc: "p2"},
@@ -822,6 +830,51 @@ def test_the_external_source_rules_say_when_a_source_is_needed():
     assert now()["resolutions.text_source_id:external_source()"].message == "must name a source other than the article where it is given"
     assert now()["parties.iso3_source_id:external_source(iso3)"].message == \
         "must name a source other than the article when iso3 is given, and be empty when it is not"
+
+
+def test_each_table_gets_its_own_rules_only():
+    by_table = rules.for_package(PACKAGE.resources)
+    for name, rs in by_table.items():
+        assert all(r.table == name for r in rs), name
+    assert any(r.name == "required_when" for r in by_table["claims"]) and not any(r.name == "required_when" for r in by_table["changes"])
+    assert any(r.name == "one_entity" for r in rules.for_package(PACKAGE.resources)["mentions"])  # the mention rules join their tables
+
+
+def test_a_provenance_triple_of_another_prefix_gets_every_quote_rule():
+    got = {(r.column, r.name) for r in rules.conventions("t", schema_of("t_id", "verdict", "verdict_source_id", "verdict_locator", "verdict_quote"))}
+    assert {("verdict_quote", "quote_identifies_place"), ("verdict_quote", "quote_verbatim"), ("verdict_quote", "quote_in_kept_text"),
+            ("verdict_locator", "locator_exists")} <= got
+
+
+def test_a_rule_runs_only_when_its_columns_other_tables_and_the_article_are_there():
+    quote = now()["parties.quote:quote_verbatim(source_id,locator)"]
+    kept = now()["resolutions.adoption_quote:quote_in_kept_text(adoption_date_source_id)"]
+    frame = pd.DataFrame([{"party_id": "a", "quote": "q", "source_id": "s", "locator": "p1", "adoption_quote": "", "adoption_date_source_id": ""}])
+    run_, skipped = rules.applicable([quote, kept], frame, ctx())
+    assert run_ == [quote] and skipped == [(kept, "sources.text_file not readable")]  # ctx()'s sources have no text_file
+    run_, skipped = rules.applicable([quote], frame[["party_id", "quote"]], ctx())
+    assert run_ == [] and skipped == [(quote, "column locator, source_id missing")]
+    no_article = rules.Context({"sources": SOURCES}, None)
+    assert rules.applicable([quote], frame, no_article) == ([], [(quote, "no article text")])
+    no_sources = rules.Context({}, ARTICLE)
+    assert rules.applicable([quote], frame, no_sources) == ([], [(quote, "sources.source_id, sources.kind not readable")])
+
+
+def test_the_rules_schema_has_one_check_per_rule_named_by_kind_and_reported_on_its_column():
+    r = one("claims.verdict:required_when(kind)")
+    schema = rules.schema("claims", [r], ctx())
+    (check,) = schema.checks
+    assert (check.name, check.title, check.error) == ("required", "verdict", "a fact needs a verdict")
+    frame = pd.DataFrame([{"kind": "fact", "verdict": ""}, {"kind": "fact", "verdict": "confirmed"}], index=[2, 3])
+    assert check._check_fn(frame).tolist() == [False, True]
+
+
+def test_a_key_column_named_like_a_convention_and_a_declared_relation_are_no_problem():
+    r = resource("t", "source_id", "kind", key="source_id")  # the sources table's own key
+    assert rules.convention_problems(r, rules.conventions("t", r.schema)) == []
+    r = resource("sources", "source_id", "kind", "cited_in_source_id", key="source_id")  # RELATIONS: names a related source
+    assert [p.column for p in rules.convention_problems(r, rules.conventions("sources", r.schema))] == []
+    assert not any(r.column == "cited_in_source_id" for r in rules.conventions("sources", r.schema))  # no convention rule covers it
 
 
 def test_every_rule_has_a_case():
