@@ -1071,7 +1071,7 @@ def declaration_problems(resources, refused=()) -> list:
         if t not in refused and t in fields and c not in fields[t][0]:
             out.add(Problem(fields[t][1], None, c, "rules",
                             f"ifimes_karabakh/rules.py declares {t}.{c}, which the descriptor no longer has (remove the declaration)"))
-    return sorted(out, key=lambda p: (p.file, p.column or "", p.message))
+    return sorted(out, key=lambda p: (p.file, p.column, p.message))  # every problem here names its column
 
 
 # ------------------------------------------------------------------ running them

@@ -915,3 +915,10 @@ def test_a_file_resource_with_a_refused_key_is_located_at_it(tmp_path):
     (root / "data" / "shapes.geojson").write_text('{"type": "FeatureCollection", "features": []}', encoding="utf-8")
     pkg, problems = loaded(root)
     assert problems == {("datapackage.json", None, "resources[1].compression", "descriptor")} and pkg.files == []
+
+
+def test_a_resource_name_with_two_dots_in_a_row_is_refused(tmp_path):
+    _, problems = loaded(tiny(tmp_path, resource={"name": "a..b"}))
+    assert problems == {("datapackage.json", None, "resources[0]", "descriptor")}
+    _, problems = loaded(tiny(tmp_path / "ok", resource={"name": "a.b"}))
+    assert problems == set()

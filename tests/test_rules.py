@@ -155,7 +155,10 @@ STATED_ANYWHERE = {"agreements.other_names_as_stated", "agreement_parties.repres
 
 def test_the_stated_rules_say_where_the_words_must_stand():
     assert {r.id.split(":")[0] for r in now().values() if r.name == "stated_verbatim" and "anywhere in the article" in r.message} == STATED_ANYWHERE
-    assert now()["agreements.description_as_stated:stated_verbatim(source_id,locator,quote)"].message.count("in the article at locator") == 1
+    assert now()["agreements.description_as_stated:stated_verbatim(source_id,locator,quote)"].message == \
+        "description_as_stated not found verbatim in the article at locator (a row citing another source: in its quote)"
+    assert now()["agreements.other_names_as_stated:stated_verbatim(source_id,locator,quote)"].message == \
+        "other_names_as_stated not found verbatim anywhere in the article (a row citing another source: in its quote)"
 
 
 @case(of("stated_verbatim"))
@@ -331,6 +334,9 @@ def test_a_changed_article_is_named_first_with_both_hashes_and_its_quotes_are_no
     assert "un-doc" in context.texts  # the kept text is unchanged
     context = rules.Context({"sources": hashed_sources("", "ab" * 32)}, ARTICLE, {"un-doc": KEPT})
     assert rules.changed_texts(context, "article.txt") == ([], [])  # no hash recorded: nothing to compare
+    two = pd.concat([hashed_sources("0" * 64, "ab" * 32), hashed_sources("1" * 64, "ab" * 32).iloc[:1].set_axis([9])])
+    found, _ = rules.changed_texts(rules.Context({"sources": two}, ARTICLE, {"un-doc": KEPT}), "article.txt")
+    assert [(p.file, p.row) for p in found] == [("article.txt", None), ("data/sources.csv", 2), ("article.txt", None), ("data/sources.csv", 9)]
 
 
 def test_a_changed_kept_text_is_named_first_and_dropped():
@@ -841,7 +847,9 @@ def test_each_table_gets_its_own_rules_only():
 
 
 def test_a_provenance_triple_of_another_prefix_gets_every_quote_rule():
-    got = {(r.column, r.name) for r in rules.conventions("t", schema_of("t_id", "verdict", "verdict_source_id", "verdict_locator", "verdict_quote"))}
+    derived_rules = rules.conventions("t", schema_of("t_id", "verdict", "verdict_source_id", "verdict_locator", "verdict_quote"))
+    assert all(r.table == "t" for r in derived_rules)
+    got = {(r.column, r.name) for r in derived_rules}
     assert {("verdict_quote", "quote_identifies_place"), ("verdict_quote", "quote_verbatim"), ("verdict_quote", "quote_in_kept_text"),
             ("verdict_locator", "locator_exists")} <= got
 
@@ -875,6 +883,53 @@ def test_a_key_column_named_like_a_convention_and_a_declared_relation_are_no_pro
     r = resource("sources", "source_id", "kind", "cited_in_source_id", key="source_id")  # RELATIONS: names a related source
     assert [p.column for p in rules.convention_problems(r, rules.conventions("sources", r.schema))] == []
     assert not any(r.column == "cited_in_source_id" for r in rules.conventions("sources", r.schema))  # no convention rule covers it
+
+
+def test_more_conventions_at_their_edges():
+    # an *_as_stated value with a quote of its own is checked in that quote
+    assert [(r.id, r.uses) for r in rules.conventions("t", schema_of("t_id", "value", "value_as_stated", "value_quote", "quote"))] == [
+        ("t.value_as_stated:as_stated_in_quote(value_quote)", ("value_quote",))]
+    # a precision without its date is no date group
+    assert rules.conventions("t", schema_of("t_id", "when_precision")) == []
+    # a table of nothing but a key and coordinates still gets the pair rule
+    pair = rules.conventions("t", schema_of("latitude", "longitude"))
+    assert [(r.table, r.name) for r in pair if r.name == "coordinates_together"] == [("t", "coordinates_together")]
+    # a date group's rules read its day columns and declare the basis values they rely on
+    group = rules.conventions("t", schema_of("t_id", "when", "when_precision", "when_start", "when_end", "when_basis", "when_as_stated",
+                                             "when_source_id", "note", "quote"))
+    assert {r.column for r in group if r.name == "derived_day"} == {"when_start", "when_end"}
+    assert {("t", "when_basis", v) for v in ("as_stated", "inferred", "corrected", "refined", "added")} <= set(rules.DECLARED)
+    (source,) = [r for r in group if r.name == "date_source"]
+    kinds = pd.DataFrame([{"when_basis": b, "when_source_id": "un-doc"} for b in ("corrected", "refined", "added", "as_stated")], index=[2, 3, 4, 5])
+    assert source.test(kinds, ctx()).tolist() == [True, True, True, False]
+
+
+def test_mention_rules_need_a_foreign_key_to_another_table():
+    assert rules.mention_rules({"fields": [{"name": "mention_id"}, {"name": "party_id"}], "primaryKey": "mention_id"}) == []  # no foreign keys at all
+    schema = {"fields": [{"name": n} for n in ("mention_id", "party_id", "parent_id")], "primaryKey": "mention_id",
+              "foreignKeys": [{"fields": "parent_id", "reference": {"resource": "", "fields": "mention_id"}},
+                              {"fields": "party_id", "reference": {"resource": "parties", "fields": "party_id"}}]}
+    assert {(r.table, r.column) for r in rules.mention_rules(schema)} == {("mentions", "party_id"), ("parties", "party_id")}
+
+
+def test_declared_values_are_declared_once_and_given_back():
+    before = len(rules.DECLARED)
+    assert rules.declared("t.x_basis", "one") == "one" and rules.declared("t.x_basis", "a", "b") == frozenset({"a", "b"})
+    assert rules.DECLARED[before:] == [("t", "x_basis", "one"), ("t", "x_basis", "a"), ("t", "x_basis", "b")]
+    assert rules.declared("t.x_basis", "one") == "one" and rules.declared("t.x_basis", "a", "b") == frozenset({"a", "b"})
+    assert len(rules.DECLARED) == before + 3  # asked again: the same values, not declared twice
+
+
+def test_a_convention_problem_says_what_to_do_and_problems_come_in_order():
+    r = resource("t", "t_id", "size_as_stated")
+    (p,) = rules.convention_problems(r, rules.conventions("t", r.schema))
+    assert p.message == ("size_as_stated is named like a column convention (quote, locator, source_id, *_as_stated, a date group, "
+                         "latitude/longitude) but no rule checks it: give it the columns its convention needs (its quote, its P_precision, its pair), or rename it")
+    gone = renamed_field(renamed_field(PACKAGE.resources, "claims", "verdict", "ruling"), "claims", "kind", "sort")
+    found = [(p.file, p.column) for p in rules.declaration_problems(gone) if p.file == "schemas/claims.schema.json"]
+    assert found == sorted(found) and {"kind", "verdict"} <= {c for _, c in found}
+    # a refused table is passed over, and the tables after it are still checked
+    assert ("schemas/claims.schema.json", "verdict") in {(p.file, p.column) for p in rules.declaration_problems(gone, refused={"sources", "parties"})}
 
 
 def test_every_rule_has_a_case():
